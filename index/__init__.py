@@ -1,0 +1,1 @@
+"""Ingestion: loading articles, chunking, embedding, and the Chroma store."""

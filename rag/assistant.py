@@ -1,0 +1,178 @@
+"""The public Python API: ``Assistant().ask(question) -> Answer``.
+
+Example:
+    >>> from rag import Assistant
+    >>> assistant = Assistant()                      # settings from RAG_* variables
+    >>> assistant.ingest(["data/sample"])            # doctest: +SKIP
+    >>> answer = assistant.ask("Who attended the Paris talks?")  # doctest: +SKIP
+    >>> print(answer.answer, answer.citations[0].quote)          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.ingest import Ingestor, IngestReport
+from index.store import ChunkStore
+from index.types import Passage
+from rag.evidence import select_evidence
+from rag.llm import Generator, make_generator
+from rag.prompts import says_not_found
+from rag.retriever import Filters, VectorRetriever
+from rag.settings import Settings
+from rag.types import Answer, AnswerSentence, Citation, Evidence, Timings
+from rag.verify import LexicalEmbeddingScorer, SupportScorer, verify_answer
+
+ABSTAIN_TEXT = "The articles do not say."
+
+
+class Assistant:
+    """Ingest articles, search them, and answer questions with verified citations.
+
+    Every collaborator can be passed in (tests pass fakes); by default they are built
+    from ``settings`` and loaded on first use, so constructing an Assistant is cheap.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        store: ChunkStore | None = None,
+        generator: Generator | None = None,
+        scorer: SupportScorer | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.embedder = embedder or SentenceTransformerEmbedder(
+            self.settings.embed_model_path, self.settings.embed_batch_size
+        )
+        self.store = store or ChunkStore(self.settings.chroma_path, self.settings.collection, self.settings.chroma_url)
+        self._generator = generator
+        self.scorer = scorer or LexicalEmbeddingScorer(self.embedder, self.settings.min_support)
+        self.retriever = VectorRetriever(self.store, self.embedder)
+
+    @property
+    def generator(self) -> Generator:
+        if self._generator is None:
+            self._generator = make_generator(self.settings)
+        return self._generator
+
+    # -- the index ----------------------------------------------------------------
+
+    def ingest(self, paths: Sequence[str | Path]) -> IngestReport:
+        ingestor = Ingestor(
+            self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences
+        )
+        return ingestor.ingest_paths([Path(p) for p in paths])
+
+    def status(self) -> dict[str, Any]:
+        articles = self.store.articles()
+        return {
+            "articles": len(articles),
+            "chunks": self.store.count(),
+            "store": self.store.location,
+            "collection": self.store.collection_name,
+            "embedding_model": self.embedder.name,
+            "llm": self.settings.llm,
+        }
+
+    # -- questions ------------------------------------------------------------------
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        """Ranked passages for ``query``; no LLM is called."""
+        return self.retriever.retrieve(query, k or self.settings.top_k, filters)
+
+    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        """Answer ``question`` from the articles, or abstain when they do not say."""
+        answer = None
+        for event in self.stream(question, filters):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, filters: Filters | None = None) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is generated, then the verified :class:`Answer`."""
+        question = question.strip()
+        if not question:
+            raise ValueError("The question is empty.")
+        filters = filters or Filters()
+        timings = Timings()
+        began = time.perf_counter()
+        searched = question + (f" ({filters.describe()})" if filters.describe() else "")
+
+        passages = self.search(question, filters=filters)
+        best = max((p.score for p in passages), default=0.0)
+        evidence = select_evidence(question, passages, self.embedder, self.settings.evidence_sentences)
+        timings.retrieve = time.perf_counter() - began
+        if best < self.settings.min_relevance or not evidence:
+            # Nothing relevant enough: say so without asking a model to guess.
+            timings.total = time.perf_counter() - began
+            yield self._abstain(question, searched, timings, "")
+            return
+
+        pieces: list[str] = []
+        gen_began = time.perf_counter()
+        for piece in self.generator.generate(question, evidence):
+            if timings.first_token is None:
+                timings.first_token = time.perf_counter() - began
+            pieces.append(piece)
+            yield piece
+        raw = "".join(pieces).strip()
+        timings.generate = time.perf_counter() - gen_began
+
+        verify_began = time.perf_counter()
+        if says_not_found(raw):
+            verified_sentences: list[AnswerSentence] = []
+        else:
+            verified_sentences = verify_answer(
+                raw, evidence, self.scorer, question, self.settings.keep_unsupported
+            ).sentences
+        timings.verify = time.perf_counter() - verify_began
+        timings.total = time.perf_counter() - began
+        if not any(s.supported for s in verified_sentences):
+            yield self._abstain(question, searched, timings, raw)
+            return
+        yield self._compose(question, searched, raw, verified_sentences, evidence, timings)
+
+    def _abstain(self, question: str, searched: str, timings: Timings, raw: str) -> Answer:
+        return Answer(
+            question=question, answer=ABSTAIN_TEXT, abstained=True, searched=searched,
+            backend=self._backend_name(), raw_answer=raw, timings=timings,
+        )  # fmt: skip
+
+    def _backend_name(self) -> str:
+        return self._generator.name if self._generator is not None else self.settings.llm
+
+    def _compose(
+        self, question: str, searched: str, raw: str, sentences: list[AnswerSentence],
+        evidence: Sequence[Evidence], timings: Timings,
+    ) -> Answer:  # fmt: skip
+        """Renumber the sources actually cited as 1..m, in order of first use."""
+        numbering: dict[int, int] = {}
+        for sentence in sentences:
+            for n in sentence.citations:
+                numbering.setdefault(n, len(numbering) + 1)
+        renumbered = [
+            AnswerSentence(s.text, [numbering[n] for n in s.citations], s.supported, s.support, s.reason)
+            for s in sentences
+        ]
+        citations = [Citation.from_evidence(new, evidence[old - 1]) for old, new in numbering.items()]
+        text = " ".join(_with_markers(s) for s in renumbered)
+        return Answer(
+            question=question, answer=text, abstained=False, citations=citations, sentences=renumbered,
+            searched=searched, backend=self._backend_name(), raw_answer=raw, timings=timings,
+        )  # fmt: skip
+
+
+def _with_markers(sentence: AnswerSentence) -> str:
+    """ "He met Macron." + [1, 2] -> "He met Macron [1][2]." """
+    markers = "".join(f"[{n}]" for n in sentence.citations)
+    flag = "" if sentence.supported else " (unsupported)"
+    text = sentence.text
+    end = len(text.rstrip(".!?"))
+    return f"{text[:end]} {markers}{flag}{text[end:]}".replace("  ", " ") if markers or flag else text

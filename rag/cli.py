@@ -1,0 +1,159 @@
+"""The ``rag`` command: a thin adapter that parses options, calls the API, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rag.settings import Settings
+
+
+def _assistant(ctx: click.Context, **overrides: Any):
+    from rag.assistant import Assistant
+
+    settings: Settings = ctx.obj
+    if overrides:
+        settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    return Assistant(settings)
+
+
+def _filters(since: date | None, until: date | None, source: str | None):
+    from rag.retriever import Filters
+
+    return Filters(since=since.date() if since else None, until=until.date() if until else None, source=source)
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+_date = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Answer questions over news articles, citing the exact passages."""
+    try:
+        ctx.obj = Settings()
+    except Exception as exc:  # pydantic's ValidationError names the bad variable
+        raise click.ClickException(f"invalid RAG_* setting: {exc}") from exc
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Ingest article files and folders (re-running changes nothing)."""
+    assistant = _assistant(ctx)
+    report = assistant.ingest(paths)
+    if as_json:
+        _print_json({**report.__dict__, "skipped": [s.__dict__ for s in report.skipped], "chunks": assistant.store.count()})
+    else:
+        for skipped in report.skipped:
+            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+        click.echo(f"{report.summary()}; the index holds {assistant.store.count()} chunks")
+    if report.skipped:
+        sys.exit(1 if report.added or report.replaced or report.unchanged else 2)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """What the index holds: articles, chunks, where, and with which models."""
+    info = _assistant(ctx).status()
+    if as_json:
+        _print_json(info)
+    else:
+        for key, value in info.items():
+            click.echo(f"{key}: {value}")
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.option("--since", type=_date, help="Only articles dated on or after YYYY-MM-DD.")
+@click.option("--until", type=_date, help="Only articles dated on or before YYYY-MM-DD.")
+@click.option("--source", help="Only articles from this source.")
+@click.option("--backend", type=click.Choice(["local", "openai", "extractive"]), help="Overrides RAG_LLM.")
+@click.pass_context
+def ask(ctx: click.Context, question: str, as_json: bool, since, until, source, backend) -> None:
+    """Answer QUESTION from the ingested articles, with numbered citations."""
+    from rag.printing import format_answer
+
+    assistant = _assistant(ctx, llm=backend)
+    answer = _run(lambda: assistant.ask(question, _filters(since, until, source)))
+    if as_json:
+        _print_json(answer.to_dict())
+    else:
+        click.echo(format_answer(answer))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("-k", "--top-k", type=int, help="How many passages.")
+@click.option("--since", type=_date)
+@click.option("--until", type=_date)
+@click.option("--source")
+@click.pass_context
+def search(ctx: click.Context, query: str, as_json: bool, top_k, since, until, source) -> None:
+    """Ranked passages for QUERY, without calling an LLM."""
+    passages = _assistant(ctx).search(query, top_k, _filters(since, until, source))
+    if as_json:
+        _print_json([p.__dict__ for p in passages])
+        return
+    for i, p in enumerate(passages, start=1):
+        click.echo(f"{i}. {p.score:.3f}  {p.title} ({p.date or 'undated'})\n   {' '.join(p.text.split())[:300]}")
+
+
+@main.command()
+@click.argument("article_id")
+@click.pass_context
+def delete(ctx: click.Context, article_id: str) -> None:
+    """Remove an article and its chunks from the index."""
+    removed = _assistant(ctx).store.delete_article(article_id)
+    if not removed:
+        raise click.ClickException(f"no article {article_id} in the index (see `rag status`)")
+    click.echo(f"removed {removed} chunks of {article_id}")
+
+
+@main.command()
+@click.pass_context
+def model(ctx: click.Context) -> None:
+    """Assemble and verify the bundled local model (done once by `make install`)."""
+    from rag.model_files import resolve_model_path
+
+    settings: Settings = ctx.obj
+    path = _run(lambda: resolve_model_path(settings.llm_model_path, settings.model_cache))
+    click.echo(f"model ready: {path}")
+
+
+@main.command()
+@click.option("--host", help="Interface to bind (default 127.0.0.1; 0.0.0.0 exposes it).")
+@click.option("--port", type=int, help="Port (default 7860).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Start the chat in the browser."""
+    from ui.app import launch
+
+    launch(_assistant(ctx), host=host, port=port)
+
+
+def _run(call):
+    """Turn the assistant's user-facing errors into a clean message and exit status."""
+    from index.embedder import ModelMissingError
+    from index.store import StoreError
+    from rag.llm import LLMError
+
+    try:
+        return call()
+    except (ModelMissingError, StoreError, LLMError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -1,0 +1,71 @@
+"""One settings object for the whole assistant.
+
+Built once at an entry point (CLI, UI, Python API) and passed down; nothing below
+reads the environment itself. Every field can be set with an environment variable
+named ``RAG_<FIELD>`` (for example ``RAG_HOME``, ``RAG_LLM``, ``RAG_TOP_K``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_model_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rag-news" / "models"
+
+
+class Settings(BaseSettings):
+    """Configuration of the assistant; see the README for every variable."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
+
+    # Where the index lives.
+    home: Path = Field(default=Path(".rag"), description="Index and caches (RAG_HOME).")
+    collection: str = "articles"
+    chroma_url: str | None = Field(
+        default=None, description="Use a Chroma server (http://host:port) instead of the embedded store."
+    )
+
+    # Chunking and embeddings.
+    chunk_chars: int = Field(default=700, ge=100, description="Target chunk length in characters.")
+    chunk_overlap_sentences: int = Field(default=1, ge=0)
+    embed_batch_size: int = Field(default=32, ge=1)
+    embed_model_path: Path | None = Field(
+        default=None, description="A sentence-transformers model folder; default: the bundled all-MiniLM-L6-v2."
+    )
+
+    # Retrieval and evidence.
+    top_k: int = Field(default=12, ge=1, description="Passages retrieved per question.")
+    evidence_sentences: int = Field(default=8, ge=1, description="Sentences given to the LLM as sources.")
+    min_relevance: float = Field(
+        default=0.15,
+        description="Below this cosine similarity of the best passage the assistant abstains without an LLM.",
+    )
+
+    # Answer generation.
+    llm: Literal["local", "openai", "extractive"] = "local"
+    llm_model_path: Path | None = Field(default=None, description="A GGUF file; default: the bundled Qwen2.5 1.5B.")
+    llm_model: str = Field(default="qwen2.5-1.5b-instruct", description="Model name for the OpenAI backend.")
+    llm_threads: int = Field(default=2, ge=1)
+    llm_context: int = Field(default=4096, ge=512)
+    llm_max_tokens: int = Field(default=256, ge=16)
+    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds before an OpenAI-compatible call fails.")
+    model_cache: Path = Field(default_factory=_default_model_cache, description="Where the GGUF is assembled.")
+
+    # Verification.
+    min_support: float = Field(default=0.5, ge=0.0, le=1.0, description="Support score a sentence needs.")
+    keep_unsupported: bool = Field(default=False, description="Show unsupported sentences flagged instead of dropping them.")
+
+    # UI.
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"

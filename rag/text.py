@@ -1,0 +1,83 @@
+"""Text helpers shared by evidence selection and verification: tokens, names, numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+STOPWORDS = frozenset(
+    """a an the and or but if of at by for with about against between into through during before after
+    above below to from up down in out on off over under again further then once here there when where why
+    how all any both each few more most other some such no nor not only own same so than too very can will
+    just should now is are was were be been being have has had having do does did doing would could might
+    must shall may i me my we our you your he him his she her it its they them their what which who whom
+    this that these those am as until while also said says say according one two three said""".split()
+)
+# Capitalised words that start sentences or name days/months: not evidence of a name.
+_NOT_NAMES = STOPWORDS | frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december mr mrs ms dr president minister according however
+    meanwhile today yesterday tomorrow""".split()
+)
+
+_WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: "Plötner" and "Plotner" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def _clean(word: str) -> str:
+    word = fold(word).replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word.strip("'-")
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, possessives stripped."""
+    return [w for w in (_clean(m.group()) for m in _WORD.finditer(text)) if w]
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit()]
+
+
+def stem(word: str) -> str:
+    """A crude stem (first five letters) so "negotiations" meets "negotiating"."""
+    return word[:5] if len(word) > 5 else word
+
+
+def names(text: str) -> set[str]:
+    """Folded capitalised words that look like names (not sentence-initial function words)."""
+    found = set()
+    for m in _WORD.finditer(text):
+        token = m.group()
+        if token[0].isupper():
+            cleaned = _clean(token)
+            if cleaned not in _NOT_NAMES and len(cleaned) > 1:
+                found.add(cleaned)
+    return found
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers in a text, without thousands separators."""
+    return {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+
+
+def strip_markers(text: str) -> str:
+    """Remove ``[n]`` markers (and the space before them) from a text."""
+    return _MARKER.sub("", text).strip()
+
+
+def find_markers(text: str) -> list[int]:
+    """The citation numbers in a text, in order, once each: "[1][2, 3]" -> [1, 2, 3]."""
+    seen: list[int] = []
+    for m in _MARKER.finditer(text):
+        for part in re.split(r"[,;]", m.group(1)):
+            n = int(part.strip())
+            if n not in seen:
+                seen.append(n)
+    return seen

@@ -1,0 +1,100 @@
+"""What an answer is made of. ``Answer.to_dict()`` is what ``rag ask --json`` prints."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One numbered source given to the LLM: a sentence of an article, with offsets.
+
+    ``passage`` is the chunk the sentence came from, so a reader can see it in context;
+    ``article_text[start:end] == quote`` always holds.
+    """
+
+    article_id: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    chunk_id: str
+    passage: str
+    passage_start: int
+    score: float = 0.0
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    heading: str | None = None  # the section heading above the sentence, if any
+
+    @property
+    def scoring_text(self) -> str:
+        """The sentence with its section heading, which often names the place or topic."""
+        return f"{self.heading}: {self.quote}" if self.heading else self.quote
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered citation in the answer: the exact quote that supports it."""
+
+    n: int
+    article_id: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    chunk_id: str
+    passage: str
+    passage_start: int
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def from_evidence(cls, n: int, ev: Evidence) -> Citation:
+        return cls(
+            n=n, article_id=ev.article_id, title=ev.title, quote=ev.quote, start=ev.start, end=ev.end,
+            chunk_id=ev.chunk_id, passage=ev.passage, passage_start=ev.passage_start,
+            date=ev.date, source=ev.source, url=ev.url,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of the answer, the citations that support it, and how well they do."""
+
+    text: str
+    citations: list[int]
+    supported: bool
+    support: float
+    reason: str = ""
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each stage of answering one question."""
+
+    retrieve: float = 0.0
+    generate: float = 0.0
+    verify: float = 0.0
+    total: float = 0.0
+    first_token: float | None = None
+
+
+@dataclass
+class Answer:
+    """A verified answer: text with ``[n]`` markers, its citations and per-sentence support."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    searched: str = ""
+    backend: str = ""
+    raw_answer: str = ""
+    timings: Timings = field(default_factory=Timings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

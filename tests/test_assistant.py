@@ -1,0 +1,80 @@
+"""The ask pipeline with a scripted LLM: citations resolve to exact quotes, abstention works."""
+
+from __future__ import annotations
+
+import json
+
+from index.loader import load_file
+from rag.assistant import ABSTAIN_TEXT
+
+from tests.conftest import SAMPLE
+
+ARTICLES = {load_file(p).article_id: load_file(p).text for p in SAMPLE.glob("*.txt")}
+
+
+def _cite(assistant, fragment: str) -> int:
+    """The source number the scripted model should cite for a fragment of evidence."""
+    _, evidence = assistant.generator.seen[-1]
+    return next(i for i, e in enumerate(evidence, start=1) if fragment in e.quote)
+
+
+def test_answer_citations_are_verbatim_quotes_with_offsets(fake_assistant, sample_dir):
+    assistant = fake_assistant()
+    assistant.ingest([sample_dir])
+    question = "Who is Witkoff set to meet in France?"
+    # First pass records the evidence; the second answers citing it correctly.
+    assistant.ask(question)
+    n = _cite(assistant, "Witkoff is set to meet French President Emmanuel Macron")
+    assistant.generator.replies.append(f"Witkoff is set to meet French President Emmanuel Macron [{n}].")
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert answer.citations and answer.citations[0].n == 1
+    for c in answer.citations:
+        assert ARTICLES[c.article_id][c.start : c.end] == c.quote
+        assert c.passage[c.start - c.passage_start : c.end - c.passage_start] == c.quote
+    assert answer.sentences[0].citations == [1] and answer.sentences[0].supported
+    assert "[1]" in answer.answer
+    data = json.loads(json.dumps(answer.to_dict()))
+    assert {"answer", "abstained", "citations", "sentences"} <= data.keys()
+    assert {"n", "article_id", "title", "quote", "start", "end"} <= data["citations"][0].keys()
+    assert {"text", "citations", "supported"} <= data["sentences"][0].keys()
+
+
+def test_prompt_gets_relevant_sentences_not_whole_articles(fake_assistant, sample_dir):
+    assistant = fake_assistant("NOT IN SOURCES")
+    assistant.ingest([sample_dir])
+    assistant.ask("Where will Witkoff fly on Saturday?")
+    _, evidence = assistant.generator.seen[-1]
+    assert len(evidence) <= assistant.settings.evidence_sentences
+    assert any("fly to Rome on Saturday" in e.quote for e in evidence)
+
+
+def test_model_saying_not_in_sources_abstains(fake_assistant, sample_dir):
+    assistant = fake_assistant("NOT IN SOURCES")
+    assistant.ingest([sample_dir])
+    answer = assistant.ask("Where will Witkoff fly on Saturday?")
+    assert answer.abstained and answer.answer == ABSTAIN_TEXT and answer.citations == []
+
+
+def test_fabricated_answer_abstains_instead_of_citing(fake_assistant, sample_dir):
+    assistant = fake_assistant("Witkoff will fly to Canberra on Saturday [1].")
+    assistant.ingest([sample_dir])
+    answer = assistant.ask("Where will Witkoff fly on Saturday?")
+    assert answer.abstained
+
+
+def test_empty_index_abstains_without_calling_the_llm(fake_assistant):
+    assistant = fake_assistant("Something made up [1].")
+    answer = assistant.ask("Who attended the Paris talks?")
+    assert answer.abstained and assistant.generator.seen == []
+    assert "Paris talks" in answer.searched
+
+
+def test_stream_yields_text_then_the_verified_answer(fake_assistant, sample_dir):
+    from rag.types import Answer
+
+    assistant = fake_assistant("NOT IN SOURCES")
+    assistant.ingest([sample_dir])
+    events = list(assistant.stream("Where will Witkoff fly on Saturday?"))
+    assert all(isinstance(e, str) for e in events[:-1]) and isinstance(events[-1], Answer)
+    assert "".join(events[:-1]) == "NOT IN SOURCES"

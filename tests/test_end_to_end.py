@@ -1,0 +1,68 @@
+"""The whole path with real components: bundled embedding model, real Chroma, real llama.cpp."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.loader import load_file
+from rag.assistant import Assistant
+from rag.settings import Settings
+
+from tests.conftest import SAMPLE
+
+pytestmark = pytest.mark.slow
+
+ARTICLES = {load_file(p).article_id: load_file(p).text for p in SAMPLE.glob("*.txt")}
+# The eight people the articles place at the Paris talks, with the spellings they use.
+PARIS = ["Rubio", "Witkoff", "Macron", "Irmak", "Sybiga", "Oumerov", "Plötner", "Sauter"]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory, real_embedder, local_generator):
+    home = tmp_path_factory.mktemp("home")
+    a = Assistant(Settings(home=home, chroma_url=None), embedder=real_embedder, generator=local_generator)
+    report = a.ingest([SAMPLE])
+    assert len(report.added) == 2 and not report.skipped
+    return a
+
+
+def test_reingest_changes_nothing(assistant):
+    before = assistant.store.count()
+    report = assistant.ingest([SAMPLE])
+    assert report.chunks_added == 0 and len(report.unchanged) == 2
+    assert assistant.store.count() == before
+
+
+def test_paris_question_names_most_attendees_with_verbatim_quotes(assistant):
+    answer = assistant.ask("Who attended the Paris talks?")
+    assert not answer.abstained, answer.raw_answer
+    named = [name for name in PARIS if name in answer.answer]
+    assert len(named) >= 5, (named, answer.raw_answer)
+    assert answer.citations
+    for c in answer.citations:
+        assert ARTICLES[c.article_id][c.start : c.end] == c.quote
+    cited = {n for s in answer.sentences for n in s.citations}
+    assert cited == {c.n for c in answer.citations}
+    assert all(s.supported for s in answer.sentences)
+    assert answer.timings.total > 0 and answer.timings.first_token is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of Australia?",
+        "Who won the 2030 FIFA World Cup?",
+        "How much did the minerals agreement say Ukraine would be paid in dollars?",
+    ],
+)
+def test_questions_the_articles_do_not_answer_abstain(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained, (answer.answer, answer.raw_answer)
+    assert answer.citations == []
+
+
+def test_a_specific_fact_is_answered_and_cited(assistant):
+    answer = assistant.ask("Where will Witkoff fly on Saturday?")
+    assert not answer.abstained, answer.raw_answer
+    assert "Rome" in answer.answer
+    assert any("Rome" in c.quote for c in answer.citations)

@@ -1,0 +1,83 @@
+"""Ingestion into a real Chroma (embedded, in tmp_path): idempotent, edits replace, deletes remove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.ingest import Ingestor
+from index.loader import load_file
+from index.store import ChunkStore
+
+from tests.fakes import HashEmbedder
+
+
+def make(tmp_path: Path, embedder=None) -> Ingestor:
+    return Ingestor(ChunkStore(tmp_path / "chroma"), embedder or HashEmbedder(), chunk_chars=400)
+
+
+def test_ingest_twice_changes_nothing_and_embeds_nothing(tmp_path, sample_dir):
+    embedder = HashEmbedder()
+    ingestor = make(tmp_path, embedder)
+    first = ingestor.ingest_paths([sample_dir])
+    count = ingestor.store.count()
+    assert len(first.added) == 2 and first.chunks_added == count > 4
+    calls = len(embedder.calls)
+    second = ingestor.ingest_paths([sample_dir])
+    assert len(second.unchanged) == 2 and second.chunks_added == 0
+    assert ingestor.store.count() == count
+    assert len(embedder.calls) == calls  # no re-embedding
+
+
+def test_state_survives_reopening_the_store(tmp_path, sample_dir):
+    make(tmp_path).ingest_paths([sample_dir])
+    reopened = ChunkStore(tmp_path / "chroma")
+    assert {a["title"][:5] for a in reopened.articles()} == {"Rubio", "Donal"}
+
+
+def test_edited_article_replaces_its_old_chunks(tmp_path, sample_dir):
+    ingestor = make(tmp_path)
+    ingestor.ingest_paths([sample_dir])
+    path = sample_dir / "rubio-witkoff-heading-to-france.txt"
+    old_id = load_file(path).article_id
+    path.write_text(path.read_text().replace("Jean-Noël Barrot", "Jean-Noël Barrot and nobody else"))
+    report = ingestor.ingest_paths([sample_dir])
+    new_id = load_file(path).article_id
+    assert report.replaced == [new_id] and len(report.unchanged) == 1
+    assert ingestor.store.chunk_ids(article_id=old_id) == set()
+    texts = ingestor.store.collection.get(where={"article_id": new_id})["documents"]
+    assert any("nobody else" in t for t in texts)
+    assert len(ingestor.store.articles()) == 2
+
+
+def test_delete_article_removes_all_its_chunks(tmp_path, sample_dir):
+    ingestor = make(tmp_path)
+    ingestor.ingest_paths([sample_dir])
+    article_id = load_file(sample_dir / "paris-talks-rubio-witkoff-macron.txt").article_id
+    before = ingestor.store.count()
+    removed = ingestor.store.delete_article(article_id)
+    assert removed > 0 and ingestor.store.count() == before - removed
+    assert article_id not in {a["article_id"] for a in ingestor.store.articles()}
+
+
+def test_bad_file_is_reported_and_the_rest_ingested(tmp_path, sample_dir):
+    (sample_dir / "broken.txt").write_bytes(b"\xff\xfe\x00\x00garbage")
+    report = make(tmp_path).ingest_paths([sample_dir, tmp_path / "nowhere.txt"])
+    assert len(report.added) == 2
+    assert {Path(s.path).name for s in report.skipped} == {"broken.txt", "nowhere.txt"}
+
+
+def test_query_returns_cosine_scores_best_first_and_filters_by_date(tmp_path, sample_dir):
+    from datetime import date
+
+    from rag.retriever import Filters
+
+    embedder = HashEmbedder()
+    ingestor = make(tmp_path, embedder)
+    ingestor.ingest_paths([sample_dir])
+    vec = embedder.embed(["Witkoff proposed acknowledging Russia's claim over four contested regions"])[0]
+    hits = ingestor.store.query(vec, 3)
+    assert "four contested regions" in hits[0].text
+    assert hits[0].score >= hits[1].score >= hits[2].score and 0 < hits[0].score <= 1
+    dated = ingestor.store.query(vec, 20, where=Filters(since=date(2025, 4, 1)).where())
+    assert dated and all(h.date == "2025-04-17" for h in dated)
+    assert ingestor.store.query(vec, 20, where=Filters(until=date(2024, 1, 1)).where()) == []

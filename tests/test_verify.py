@@ -1,0 +1,87 @@
+"""Per-sentence verification: what is supported stays, what is invented goes."""
+
+from __future__ import annotations
+
+from rag.text import find_markers, names, strip_markers
+from rag.types import Evidence
+from rag.verify import LexicalEmbeddingScorer, split_answer, verify_answer
+
+from tests.fakes import HashEmbedder
+
+
+def ev(quote: str) -> Evidence:
+    return Evidence(
+        article_id="a1", title="T", quote=quote, start=0, end=len(quote), chunk_id="c1", passage=quote,
+        passage_start=0,
+    )
+
+
+EVIDENCE = [
+    ev("Marco Rubio and Steve Witkoff flew to France to meet Emmanuel Macron."),
+    ev("Andriï Irmak went to Paris with the foreign minister Andriï Sybiga."),
+    ev("A Russian bombardment on Soumy killed at least 35 civilians."),
+]
+
+
+def scorer():
+    return LexicalEmbeddingScorer(HashEmbedder(), threshold=0.5)
+
+
+def test_markers_parse_in_all_common_shapes():
+    assert find_markers("He went [1][3] and [2, 4].") == [1, 3, 2, 4]
+    assert strip_markers("He went [1] to Paris [2].") == "He went to Paris."
+    assert split_answer("Rubio flew to France [1]. Irmak went too. [2]") == [
+        ("Rubio flew to France.", [1]),
+        ("Irmak went too.", [2]),
+    ]
+
+
+def test_names_ignore_sentence_function_words():
+    assert names("The talks in Paris included Rubio’s team on Monday.") == {"paris", "rubio"}
+
+
+def test_supported_sentences_are_kept_with_their_citations():
+    got = verify_answer("Rubio and Witkoff flew to France to meet Macron [1].", EVIDENCE, scorer())
+    assert not got.abstained
+    assert got.sentences[0].supported and got.sentences[0].citations == [1]
+
+
+def test_fabricated_name_is_dropped_even_when_cited():
+    text = "Rubio and Witkoff flew to France [1]. Olaf Scholz also attended the talks [1]."
+    got = verify_answer(text, EVIDENCE, scorer())
+    assert [s.text for s in got.sentences] == ["Rubio and Witkoff flew to France."]
+
+
+def test_fabricated_number_is_flagged_when_kept():
+    text = "A bombardment on Soumy killed at least 350 civilians [3]."
+    got = verify_answer(text, EVIDENCE, scorer(), keep_unsupported=True)
+    assert got.abstained
+    assert got.sentences[0].supported is False
+    assert "350" in got.sentences[0].reason
+
+
+def test_wrong_or_missing_citation_is_corrected():
+    got = verify_answer("Irmak went to Paris with Sybiga [3]. Rubio flew to France.", EVIDENCE, scorer())
+    assert [s.citations for s in got.sentences] == [[2], [1]]
+    assert got.sentences[0].reason == "citation corrected"
+    assert got.sentences[1].reason == "citation added"
+
+
+def test_sentence_needing_two_sources_gets_both():
+    got = verify_answer("Rubio, Witkoff, Irmak and Sybiga were there.", EVIDENCE, scorer(), question="Who was in Paris?")
+    assert got.sentences and got.sentences[0].citations == [1, 2]
+
+
+def test_general_knowledge_answer_with_a_fake_citation_abstains():
+    got = verify_answer("The capital of Australia is Canberra [1].", EVIDENCE, scorer())
+    assert got.abstained and got.sentences == []
+
+
+def test_out_of_range_citation_is_not_trusted():
+    got = verify_answer("Rubio flew to France to meet Macron [9].", EVIDENCE, scorer())
+    assert got.sentences[0].citations == [1]
+
+
+def test_markers_after_the_full_stop_belong_to_the_sentence_before():
+    text = "Rubio flew to France. [1] Irmak went to Paris. [2][3] Done [1]."
+    assert split_answer(text) == [("Rubio flew to France.", [1]), ("Irmak went to Paris.", [2, 3]), ("Done.", [1])]

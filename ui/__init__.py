@@ -1,0 +1,1 @@
+"""The Gradio chat, a thin adapter over :class:`rag.Assistant`."""
