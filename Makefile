@@ -6,6 +6,10 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+# llama.cpp built for a portable x86-64 level: a -march=native build segfaulted in
+# decode on this machine's AVX-512/AMX CPUs, and a native wheel in pip's cache would
+# break on any other CPU.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
 .PHONY: install run test test-fast lint bench clean
 

@@ -49,6 +49,8 @@ def offline_environment() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 class SentenceTransformerEmbedder:
@@ -66,6 +68,9 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 offline_environment()
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()  # a model load is not a long-running task
 
                 path = self._path or bundled_model_path()
                 self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)

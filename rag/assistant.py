@@ -19,6 +19,7 @@ from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.ingest import Ingestor, IngestReport
 from index.store import ChunkStore
 from index.types import Passage
+from rag.complete import completion_candidates
 from rag.evidence import select_evidence
 from rag.llm import Generator, make_generator
 from rag.prompts import says_not_found
@@ -132,12 +133,28 @@ class Assistant:
             verified_sentences = verify_answer(
                 raw, evidence, self.scorer, question, self.settings.keep_unsupported
             ).sentences
+        if self.settings.complete_lists and any(s.supported for s in verified_sentences):
+            verified_sentences += self._completions(question, verified_sentences, evidence)
         timings.verify = time.perf_counter() - verify_began
         timings.total = time.perf_counter() - began
         if not any(s.supported for s in verified_sentences):
             yield self._abstain(question, searched, timings, raw)
             return
         yield self._compose(question, searched, raw, verified_sentences, evidence, timings)
+
+    def _completions(
+        self, question: str, sentences: list[AnswerSentence], evidence: Sequence[Evidence]
+    ) -> list[AnswerSentence]:
+        """Sources naming people a "who" answer left out, added verbatim (see rag.complete)."""
+        cited = {n for s in sentences for n in s.citations}
+        text = " ".join(s.text for s in sentences)
+        added = []
+        for n in completion_candidates(question, text, evidence, cited):
+            quote = " ".join(evidence[n - 1].quote.split())
+            support = self.scorer.score(quote, [evidence[n - 1].quote], question)
+            if support.supported:
+                added.append(AnswerSentence(quote, [n], True, support.score, "added from the sources"))
+        return added
 
     def _abstain(self, question: str, searched: str, timings: Timings, raw: str) -> Answer:
         return Answer(

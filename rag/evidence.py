@@ -43,7 +43,8 @@ def passage_sentences(passages: Sequence[Passage]) -> list[Evidence]:
         for s, e in split_sentences(p.text):
             quote = p.text[s:e]
             if _is_heading(quote):
-                heading = quote
+                # A byline ("By Staff, Agencies") heads nothing.
+                heading = None if quote.startswith("By ") else quote
                 continue
             key = (p.article_id, p.start + s)
             if key in seen or len(quote.split()) < _MIN_WORDS:
@@ -87,13 +88,14 @@ def answer_type_match(question: str, sentence: str) -> float:
 
 
 def select_evidence(
-    question: str, passages: Sequence[Passage], embedder: Embedder, limit: int = 8
+    question: str, passages: Sequence[Passage], embedder: Embedder, limit: int = 8, relative_floor: float = 0.6
 ) -> list[Evidence]:
     """The ``limit`` sentences most relevant to ``question``, in article reading order.
 
     Relevance mixes the sentence's similarity to the question (with its heading), its
     word overlap with it, whether it holds the kind of answer asked for, and the
-    retrieval score of its passage (context the sentence lacks).
+    retrieval score of its passage (context the sentence lacks). Sentences scoring
+    under ``relative_floor`` times the best one are left out.
     """
     candidates = passage_sentences(passages)
     if not candidates:
@@ -111,7 +113,12 @@ def select_evidence(
         )
         scored.append((score, cand))
     scored.sort(key=lambda pair: -pair[0])
-    chosen = [Evidence(**{**cand.__dict__, "score": round(score, 4)}) for score, cand in scored[:limit]]
+    # Sentences far less relevant than the best one only distract a small model and
+    # lengthen the prompt ("Who is Barrot?" has one good source, not eight).
+    floor = scored[0][0] * relative_floor
+    chosen = [
+        Evidence(**{**cand.__dict__, "score": round(score, 4)}) for score, cand in scored[:limit] if score >= floor
+    ]
     # Reading order within an article helps a model follow who "he" is; articles
     # come in the order of their best sentence.
     article_rank: dict[str, int] = {}

@@ -30,15 +30,36 @@ def format_sources(evidence: Sequence[Evidence]) -> str:
     return "\n".join(lines)
 
 
+# One worked example (a made-up story) shows the model what a complete, cited answer
+# looks like: every person a source names, several sources combined, and the exact
+# reply when the sources do not say. Measured with the 1.5B model on the Paris
+# question, it named 3 people instead of 1, and it is a fixed prefix that llama.cpp
+# keeps cached between questions.
+_EXAMPLE_SOURCES = """[1] (2024-06-02) The mayor of Lyon, Grégory Doucet, opened the festival on Friday with the culture minister Rachida Dati.
+[2] (2024-06-02) The festival drew 40,000 visitors in its first weekend, organisers said.
+[3] (2024-06-02) The singer Zaz and Thierry Frémaux, director of the Lumière Institute, also spoke at the opening."""
+_EXAMPLES = [
+    (
+        "Who was at the festival's opening?",
+        "Grégory Doucet, the mayor of Lyon, opened the festival with the culture minister Rachida Dati [1]. "
+        "The singer Zaz and Thierry Frémaux, director of the Lumière Institute, also spoke at the opening [3].",
+    ),
+    ("How many visitors came in the first weekend?", "The festival drew 40,000 visitors in its first weekend [2]."),
+    ("Who paid for the festival?", NOT_FOUND),
+]
+
+
+def _user_turn(question: str, sources: str) -> str:
+    return f"<sources>\n{sources}\n</sources>\n\nQuestion: {question.strip()}\nAnswer with citations:"
+
+
 def build_messages(question: str, evidence: Sequence[Evidence]) -> list[dict[str, str]]:
-    user = (
-        "<sources>\n"
-        f"{format_sources(evidence)}\n"
-        "</sources>\n\n"
-        f"Question: {question.strip()}\n"
-        "Answer with citations:"
-    )
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+    messages = [{"role": "system", "content": SYSTEM}]
+    for example_question, example_answer in _EXAMPLES:
+        messages.append({"role": "user", "content": _user_turn(example_question, _EXAMPLE_SOURCES)})
+        messages.append({"role": "assistant", "content": example_answer})
+    messages.append({"role": "user", "content": _user_turn(question, format_sources(evidence))})
+    return messages
 
 
 def says_not_found(text: str) -> bool:

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=120.0, gt=0, description="Seconds before an OpenAI-compatible call fails.")
     model_cache: Path = Field(default_factory=_default_model_cache, description="Where the GGUF is assembled.")
 
+    complete_lists: bool = Field(
+        default=True, description="Add cited sources naming people a 'who' answer left out (rag/complete.py)."
+    )
+
     # Verification.
     min_support: float = Field(default=0.5, ge=0.0, le=1.0, description="Support score a sentence needs.")
     keep_unsupported: bool = Field(default=False, description="Show unsupported sentences flagged instead of dropping them.")

@@ -81,3 +81,19 @@ def find_markers(text: str) -> list[int]:
             if n not in seen:
                 seen.append(n)
     return seen
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w’'-]+(?:\s+(?:[A-Z][\w’'-]+|de|von|van|al|bin|la|le))*\s+[A-Z][\w’'-]+")
+
+
+def full_names(text: str) -> list[str]:
+    """Runs of two or more capitalised words ("Andriï Sybiga", "Günter Sauter"), in order.
+
+    Runs made only of function words, days or titles ("The President") are left out.
+    """
+    out = []
+    for m in _NAME_RUN.finditer(text):
+        parts = [_clean(p) for p in m.group().split()]
+        if any(p not in _NOT_NAMES for p in parts):
+            out.append(m.group())
+    return out
