@@ -35,6 +35,11 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
 
+# Benchmarks print tables and write bench-results/*.json; figures go into the README.
+bench: install
+	$(BIN)/python -m evals.bench.answer_latency
+	$(BIN)/python -m evals.bench.rgb_eval --backends extractive,local
+
 lint: install
 	$(BIN)/python -m ruff check rag index ui evals tests
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from index.chunker import chunk_article
 from index.embedder import Embedder
+from index.keyword import KeywordIndex
 from index.loader import LoadError, Skipped, iter_files, load_file
 from index.store import ChunkStore
 from index.types import Article, Chunk
@@ -53,10 +54,16 @@ class Ingestor:
     """Writes articles into a :class:`ChunkStore`, embedding only what is new."""
 
     def __init__(
-        self, store: ChunkStore, embedder: Embedder, chunk_chars: int = 700, overlap_sentences: int = 1
+        self,
+        store: ChunkStore,
+        embedder: Embedder,
+        chunk_chars: int = 700,
+        overlap_sentences: int = 1,
+        keyword: KeywordIndex | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
+        self.keyword = keyword
         self.chunk_chars = chunk_chars
         self.overlap_sentences = overlap_sentences
 
@@ -74,12 +81,24 @@ class Ingestor:
         # an extra copy to clean up on the next run, never a missing article.
         if new:
             self.store.add(new, self.embedder.embed([embedding_text(c) for c in new]))
-        obsolete = sorted(stored - wanted)
-        self.store.delete_ids(obsolete)
-        removed = len(obsolete) + sum(self.store.delete_article(old) for old in sorted(stale))
+            if self.keyword is not None:
+                self.keyword.add(new)
+        self._delete_ids(sorted(stored - wanted))
+        removed = len(stored - wanted) + sum(self.delete_article(old) for old in sorted(stale))
         report.chunks_added += len(new)
         report.chunks_removed += removed
         (report.replaced if stored or stale else report.added).append(article.article_id)
+
+    def _delete_ids(self, ids: list[str]) -> None:
+        self.store.delete_ids(ids)
+        if self.keyword is not None:
+            self.keyword.delete_ids(ids)
+
+    def delete_article(self, article_id: str) -> int:
+        """Remove an article's chunks from the store and the keyword index; how many there were."""
+        ids = sorted(self.store.chunk_ids(article_id=article_id))
+        self._delete_ids(ids)
+        return len(ids)
 
     def ingest_paths(
         self, paths: Iterable[Path], on_file: Callable[[Path], None] | None = None
@@ -98,3 +117,20 @@ class Ingestor:
             self.ingest_article(article, report)
         report.seconds = time.perf_counter() - began
         return report
+
+
+def sync_keyword_index(store: ChunkStore, keyword: KeywordIndex) -> int:
+    """Bring the keyword index in step with the store (after a crash between the two).
+
+    Compares the two sets of chunk ids (counts alone can hide a swap), adds what is
+    missing and removes what is extra. Returns how many entries changed.
+    """
+    stored, indexed = store.all_ids(), keyword.ids()
+    if stored == indexed:
+        return 0
+    missing_ids = stored - indexed
+    missing = [chunk for chunk in store.iter_chunks() if chunk.chunk_id in missing_ids] if missing_ids else []
+    keyword.add(missing)
+    extra = sorted(indexed - stored)
+    keyword.delete_ids(extra)
+    return len(missing) + len(extra)

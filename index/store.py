@@ -111,6 +111,16 @@ class ChunkStore:
     def count(self) -> int:
         return int(self.collection.count())
 
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            got = self.collection.get(include=[], limit=_BATCH, offset=offset)
+            ids.update(got["ids"])
+            if len(got["ids"]) < _BATCH:
+                return ids
+            offset += _BATCH
+
     def chunk_ids(self, article_id: str | None = None, path: str | None = None) -> set[str]:
         where: dict[str, Any] = {"article_id": article_id} if article_id else {"path": path}
         return set(self.collection.get(where=where, include=[])["ids"])
@@ -140,6 +150,30 @@ class ChunkStore:
             )
             row["chunks"] += 1
         return sorted(rows.values(), key=lambda r: (r["date"] or "", r["title"] or ""))
+
+    def passages(self, ids: Sequence[str], embedding: Sequence[float]) -> list[Passage]:
+        """The chunks ``ids`` (in that order), scored by cosine similarity to ``embedding``."""
+        if not ids:
+            return []
+        got = self.collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        by_id = {}
+        for chunk_id, text, meta, vector in zip(
+            got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+        ):
+            cosine = float(sum(a * b for a, b in zip(embedding, vector, strict=True)))
+            by_id[chunk_id] = Passage.from_record(chunk_id, text, meta, cosine)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_chunks(self) -> Iterator[Chunk]:
+        """Every stored chunk with its text and metadata, in pages."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
+            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield Chunk(chunk_id, str(meta["article_id"]), text, int(meta["start"]), int(meta["end"]), dict(meta))
+            if len(got["ids"]) < _BATCH:
+                return
+            offset += _BATCH
 
     def query(
         self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None

@@ -16,17 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from index.embedder import Embedder, SentenceTransformerEmbedder
-from index.ingest import Ingestor, IngestReport
+from index.ingest import Ingestor, IngestReport, sync_keyword_index
+from index.keyword import KeywordIndex
 from index.store import ChunkStore
 from index.types import Passage
 from rag.complete import completion_candidates
 from rag.evidence import select_evidence
 from rag.llm import Generator, make_generator
 from rag.prompts import says_not_found
-from rag.retriever import Filters, VectorRetriever
+from rag.retriever import Filters, HybridRetriever, VectorRetriever
 from rag.settings import Settings
 from rag.types import Answer, AnswerSentence, Citation, Evidence, Timings
-from rag.verify import LexicalEmbeddingScorer, SupportScorer, verify_answer
+from rag.verify import LexicalEmbeddingScorer, SupportScorer, answers_the_kind_asked, verify_answer
 
 ABSTAIN_TEXT = "The articles do not say."
 
@@ -54,7 +55,13 @@ class Assistant:
         self.store = store or ChunkStore(self.settings.chroma_path, self.settings.collection, self.settings.chroma_url)
         self._generator = generator
         self.scorer = scorer or LexicalEmbeddingScorer(self.embedder, self.settings.min_support)
-        self.retriever = VectorRetriever(self.store, self.embedder)
+        self.keyword = KeywordIndex(self.settings.home / "keyword.sqlite3")
+        self.retriever = (
+            HybridRetriever(self.store, self.keyword, self.embedder)
+            if self.settings.retrieval == "hybrid"
+            else VectorRetriever(self.store, self.embedder)
+        )
+        self._synced = False
 
     @property
     def generator(self) -> Generator:
@@ -65,10 +72,16 @@ class Assistant:
     # -- the index ----------------------------------------------------------------
 
     def ingest(self, paths: Sequence[str | Path]) -> IngestReport:
-        ingestor = Ingestor(
-            self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences
+        return self._ingestor().ingest_paths([Path(p) for p in paths])
+
+    def delete(self, article_id: str) -> int:
+        """Remove an article from the index; returns how many chunks it had."""
+        return self._ingestor().delete_article(article_id)
+
+    def _ingestor(self) -> Ingestor:
+        return Ingestor(
+            self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences, self.keyword
         )
-        return ingestor.ingest_paths([Path(p) for p in paths])
 
     def status(self) -> dict[str, Any]:
         articles = self.store.articles()
@@ -85,22 +98,42 @@ class Assistant:
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         """Ranked passages for ``query``; no LLM is called."""
+        if not self._synced:
+            sync_keyword_index(self.store, self.keyword)
+            self._synced = True
         return self.retriever.retrieve(query, k or self.settings.top_k, filters)
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
-        """Answer ``question`` from the articles, or abstain when they do not say."""
+    def standalone_question(self, question: str, history: Sequence[str] = ()) -> str:
+        """A follow-up made self-contained with the conversation's recent questions.
+
+        "Who will he meet there?" after "Where will Witkoff fly on Saturday?" is searched
+        and answered as one question that carries both.
+        """
+        question = question.strip()
+        if not history:
+            return question
+        recent = [h.strip() for h in history[-2:] if h.strip()]
+        return f"{question} (follow-up to: {' / '.join(recent)})"
+
+    def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
+        """Answer ``question`` from the articles, or abstain when they do not say.
+
+        ``history`` holds the conversation's earlier questions, oldest first.
+        """
         answer = None
-        for event in self.stream(question, filters):
+        for event in self.stream(question, filters, history):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None
         return answer
 
-    def stream(self, question: str, filters: Filters | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, filters: Filters | None = None, history: Sequence[str] = ()
+    ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is generated, then the verified :class:`Answer`."""
-        question = question.strip()
-        if not question:
+        if not question.strip():
             raise ValueError("The question is empty.")
+        question = self.standalone_question(question, history)
         filters = filters or Filters()
         timings = Timings()
         began = time.perf_counter()
@@ -110,7 +143,10 @@ class Assistant:
         best = max((p.score for p in passages), default=0.0)
         evidence = select_evidence(question, passages, self.embedder, self.settings.evidence_sentences)
         timings.retrieve = time.perf_counter() - began
-        if best < self.settings.min_relevance or not evidence:
+        floor = self.settings.min_evidence
+        if self.generator.name == "extractive":
+            floor = max(floor, self.settings.extractive_min_evidence)
+        if best < self.settings.min_relevance or not evidence or max(e.score for e in evidence) < floor:
             # Nothing relevant enough: say so without asking a model to guess.
             timings.total = time.perf_counter() - began
             yield self._abstain(question, searched, timings, "")
@@ -137,7 +173,8 @@ class Assistant:
             verified_sentences += self._completions(question, verified_sentences, evidence)
         timings.verify = time.perf_counter() - verify_began
         timings.total = time.perf_counter() - began
-        if not any(s.supported for s in verified_sentences):
+        supported_text = " ".join(s.text for s in verified_sentences if s.supported)
+        if not supported_text or not answers_the_kind_asked(question, supported_text):
             yield self._abstain(question, searched, timings, raw)
             return
         yield self._compose(question, searched, raw, verified_sentences, evidence, timings)
@@ -151,7 +188,7 @@ class Assistant:
         added = []
         for n in completion_candidates(question, text, evidence, cited):
             quote = " ".join(evidence[n - 1].quote.split())
-            support = self.scorer.score(quote, [evidence[n - 1].quote], question)
+            support = self.scorer.score(quote, [evidence[n - 1].quote], question, evidence[n - 1].passage)
             if support.supported:
                 added.append(AnswerSentence(quote, [n], True, support.score, "added from the sources"))
         return added

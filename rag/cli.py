@@ -89,11 +89,20 @@ def ask(ctx: click.Context, question: str, as_json: bool, since, until, source, 
     from rag.printing import format_answer
 
     assistant = _assistant(ctx, llm=backend)
-    answer = _run(lambda: assistant.ask(question, _filters(since, until, source)))
-    if as_json:
-        _print_json(answer.to_dict())
-    else:
-        click.echo(format_answer(answer))
+    filters = _filters(since, until, source)
+    if as_json or not sys.stdout.isatty():
+        answer = _run(lambda: assistant.ask(question, filters))
+        _print_json(answer.to_dict()) if as_json else click.echo(format_answer(answer))
+        return
+    # A terminal sees the draft as it is generated, then the verified answer.
+    answer = None
+    for event in list_or_stream(assistant, question, filters):
+        if isinstance(event, str):
+            click.secho(event, nl=False, dim=True)
+        else:
+            answer = event
+    click.echo("\n")
+    click.echo(format_answer(answer))
 
 
 @main.command()
@@ -119,7 +128,7 @@ def search(ctx: click.Context, query: str, as_json: bool, top_k, since, until, s
 @click.pass_context
 def delete(ctx: click.Context, article_id: str) -> None:
     """Remove an article and its chunks from the index."""
-    removed = _assistant(ctx).store.delete_article(article_id)
+    removed = _assistant(ctx).delete(article_id)
     if not removed:
         raise click.ClickException(f"no article {article_id} in the index (see `rag status`)")
     click.echo(f"removed {removed} chunks of {article_id}")
@@ -145,6 +154,27 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     from ui.app import launch
 
     launch(_assistant(ctx), host=host, port=port)
+
+
+def _register_eval() -> None:
+    from evals.cli import eval_command
+
+    main.add_command(eval_command, "eval")
+
+
+_register_eval()
+
+
+def list_or_stream(assistant, question, filters):
+    """The assistant's stream, with user-facing errors raised on the first step."""
+    from index.embedder import ModelMissingError
+    from index.store import StoreError
+    from rag.llm import LLMError
+
+    try:
+        yield from assistant.stream(question, filters)
+    except (ModelMissingError, StoreError, LLMError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _run(call):

@@ -25,6 +25,25 @@ _DATE_WORDS = re.compile(
 )
 
 
+# Sentences that address a language model rather than report news. They stay in the
+# article (and in search results) but are never handed to the model as a source: the
+# verifier checks answers against sources, so an injected "reply PWNED" that became a
+# source could otherwise "support" its own payload.
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules|context)\b"
+    r"|\b(system|assistant)\s*(prompt)?\s*:"
+    r"|\byou (must|should|will) (now )?(answer|reply|respond|say|output|cite)\b"
+    r"|\b(reply|respond|answer)( only)? with\b"
+    r"|\bas an ai\b|\blanguage model\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_instruction(sentence: str) -> bool:
+    """Whether a sentence speaks to an AI model (a prompt injection), not about the news."""
+    return bool(_INSTRUCTION.search(sentence))
+
+
 def _is_heading(text: str) -> bool:
     return len(text.split()) < _MIN_WORDS and not text.rstrip().endswith((".", "!", "?", "”", '"'))
 
@@ -47,7 +66,7 @@ def passage_sentences(passages: Sequence[Passage]) -> list[Evidence]:
                 heading = None if quote.startswith("By ") else quote
                 continue
             key = (p.article_id, p.start + s)
-            if key in seen or len(quote.split()) < _MIN_WORDS:
+            if key in seen or len(quote.split()) < _MIN_WORDS or looks_like_instruction(quote):
                 continue
             seen.add(key)
             out.append(

@@ -29,6 +29,14 @@ class Generator(Protocol):
         ...
 
 
+def chat(generator: Generator, messages: list[dict[str, str]], max_tokens: int = 128) -> str:
+    """A whole reply to any chat prompt, from a backend that is a language model."""
+    stream_chat = getattr(generator, "stream_chat", None)
+    if stream_chat is None:
+        raise LLMError(f"the {generator.name} backend is not a language model; use RAG_LLM=local or openai")
+    return "".join(stream_chat(messages, max_tokens)).strip()
+
+
 class LocalGenerator:
     """A GGUF model run in-process by llama-cpp-python (the default, offline)."""
 
@@ -56,12 +64,15 @@ class LocalGenerator:
         return self._llm
 
     def generate(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+        return self.stream_chat(build_messages(question, evidence), self.max_tokens)
+
+    def stream_chat(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+        """Any chat prompt, streamed (used for answers, follow-up condensing, drafting gold sets)."""
         with self._lock:
             llm = self._load()
             stream = llm.create_chat_completion(
-                messages=build_messages(question, evidence), max_tokens=self.max_tokens,
-                temperature=0.0, stream=True,
-            )  # fmt: skip
+                messages=messages, max_tokens=max_tokens, temperature=0.0, stream=True
+            )
             for chunk in stream:
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
@@ -90,14 +101,17 @@ class OpenAIGenerator:
         return self._client
 
     def generate(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+        return self.stream_chat(build_messages(question, evidence), self.max_tokens)
+
+    def stream_chat(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+        """Any chat prompt, streamed; connection problems become :class:`LLMError`."""
         import openai
 
         where = self.base_url or "the OpenAI API"
         try:
             stream = self._connect().chat.completions.create(
-                model=self.model, messages=build_messages(question, evidence), temperature=0.0,
-                max_tokens=self.max_tokens, stream=True,
-            )  # fmt: skip
+                model=self.model, messages=messages, temperature=0.0, max_tokens=max_tokens, stream=True
+            )
             for chunk in stream:
                 if chunk.choices and chunk.choices[0].delta.content:
                     yield chunk.choices[0].delta.content

@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from index.embedder import Embedder
+from index.keyword import KeywordIndex
 from index.store import ChunkStore
 from index.types import Passage
+from rag.text import words
 
 
 @dataclass(frozen=True)
@@ -53,3 +55,59 @@ class VectorRetriever:
     def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         vector = self.embedder.embed([query])[0]
         return self.store.query(vector, k, where=(filters or Filters()).where())
+
+
+RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
+
+
+def rrf(rankings: list[list[str]], weights: list[float] | None = None) -> dict[str, float]:
+    """Reciprocal rank fusion: ``sum(w / (RRF_K + rank))`` over the rankings an id appears in."""
+    fused: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + weight / (RRF_K + rank)
+    return fused
+
+
+def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:
+    """Two passages sharing almost all their words (the same wire story twice)."""
+    wa, wb = set(words(a)), set(words(b))
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / min(len(wa), len(wb)) >= threshold
+
+
+class HybridRetriever:
+    """Vector search and BM25 over the same chunks, fused by reciprocal rank.
+
+    Each returned passage carries its cosine similarity to the query as ``score``
+    (the scale abstention is calibrated on), in fused order. Near-duplicate
+    passages (the same story from two wires) are kept once.
+    """
+
+    def __init__(self, store: ChunkStore, keyword: KeywordIndex, embedder: Embedder, pool: int = 30) -> None:
+        self.store = store
+        self.keyword = keyword
+        self.embedder = embedder
+        self.pool = pool
+
+    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        where = (filters or Filters()).where()
+        vector = self.embedder.embed([query])[0]
+        n = max(self.pool, 3 * k)
+        dense = self.store.query(vector, n, where=where)
+        sparse = self.keyword.search(query, n, where=where)
+        fused = rrf([[p.chunk_id for p in dense], [chunk_id for chunk_id, _ in sparse]])
+        order = sorted(fused, key=lambda i: -fused[i])
+        known = {p.chunk_id: p for p in dense}
+        missing = [i for i in order[: 2 * k] if i not in known]
+        known.update({p.chunk_id: p for p in self.store.passages(missing, vector)})
+        out: list[Passage] = []
+        for chunk_id in order:
+            passage = known.get(chunk_id)
+            if passage is None or any(near_duplicate(passage.text, kept.text) for kept in out):
+                continue
+            out.append(passage)
+            if len(out) == k:
+                break
+        return out

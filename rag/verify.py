@@ -35,7 +35,9 @@ class Support:
 class SupportScorer(Protocol):
     """Decides whether ``premises`` (source sentences) support ``claim``."""
 
-    def score(self, claim: str, premises: Sequence[str], question: str = "") -> Support: ...
+    def score(self, claim: str, premises: Sequence[str], question: str = "", context: str = "") -> Support:
+        """``context`` is the passages around the premises; see LexicalEmbeddingScorer."""
+        ...
 
 
 class LexicalEmbeddingScorer:
@@ -44,6 +46,11 @@ class LexicalEmbeddingScorer:
     ``score = 0.6 * coverage + 0.4 * cosine``, where coverage is the share of the claim's
     content words (by stem) found in the premises, not counting words the question
     already gave, and cosine is the best embedding similarity to one premise.
+
+    A name the question gave ("the Paris talks") may stand in the claim without being
+    in the cited sentence, but only if the passages around it (``context``) name it:
+    otherwise "Macron said ..." would pass for a sentence about someone else. Names
+    match across accents and small spelling differences ("Sumy"/"Soumy").
     """
 
     def __init__(self, embedder: Embedder | None = None, threshold: float = 0.5) -> None:
@@ -56,14 +63,18 @@ class LexicalEmbeddingScorer:
         vectors = self.embedder.embed([claim, *premises])
         return max(sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:])
 
-    def score(self, claim: str, premises: Sequence[str], question: str = "") -> Support:
+    def score(self, claim: str, premises: Sequence[str], question: str = "", context: str = "") -> Support:
         if not premises:
             return Support(0.0, False, "cites no source")
         source = " ".join(premises)
         source_words = set(words(source))
         folded_source = fold(source)
         asked = set(words(question))
-        missing = sorted(n for n in names(claim) if n not in source_words and n not in asked)
+        around = set(words(context)) | source_words
+        missing = sorted(
+            n for n in names(claim)
+            if not name_in(n, source_words) and not (n in asked and name_in(n, around))
+        )  # fmt: skip
         missing += sorted(n for n in numbers(claim) if n not in folded_source.replace(",", ""))
         claim_words = [w for w in content_words(claim) if w not in asked]
         source_stems = {stem(w) for w in source_words}
@@ -77,6 +88,69 @@ class LexicalEmbeddingScorer:
         if value < self.threshold:
             return Support(value, False, f"weak support ({value:.2f} < {self.threshold:.2f})")
         return Support(value, True)
+
+
+def _close(a: str, b: str) -> bool:
+    """At most one edit apart (insert, delete or substitute)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] != b[j]:
+            edits += 1
+            if edits > 1:
+                return False
+            if len(a) == len(b):
+                i += 1
+            j += 1
+        else:
+            i += 1
+            j += 1
+    return edits + (len(b) - j) <= 1
+
+
+def name_in(name: str, source_words: set[str]) -> bool:
+    """A folded name is in the source, allowing transliteration and one-letter differences."""
+    from index.keyword import variant_key
+
+    if name in source_words:
+        return True
+    key = variant_key(name.capitalize())
+    for word in source_words:
+        if len(name) >= 4 and _close(name, word):
+            return True
+        if key and variant_key(word.capitalize()) == key:
+            return True
+    return False
+
+
+_NUMBER_WORDS = re.compile(
+    r"\b(\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|several|half)\b",
+    re.IGNORECASE,
+)
+_TIME_WORDS = re.compile(
+    r"\b(\d{4}|\d{1,2}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+    r"may|june|july|august|september|october|november|december|yesterday|today|tomorrow|week|month|year|"
+    r"morning|evening|night|since|ago|later|earlier)\b",
+    re.IGNORECASE,
+)
+
+
+def answers_the_kind_asked(question: str, answer: str) -> bool:
+    """A "how many" answer holds a number, a "when" answer a time; other questions pass.
+
+    A true, cited sentence that does not hold the kind of thing asked for is not an
+    answer ("How many soldiers?" answered with a sentence about the force's purpose).
+    """
+    q = question.lower().strip()
+    if q.startswith(("how many", "how much")) or " how many " in q:
+        return bool(_NUMBER_WORDS.search(answer))
+    if q.startswith(("when", "what year", "in which year", "what date", "what day")):
+        return bool(_TIME_WORDS.search(answer))
+    return True
 
 
 @dataclass(frozen=True)
@@ -106,12 +180,16 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
     return out
 
 
+def _context(evidence: Sequence[Evidence], numbers_: Sequence[int]) -> str:
+    return " ".join(dict.fromkeys(evidence[n - 1].passage for n in numbers_))
+
+
 def _best_sources(
     claim: str, evidence: Sequence[Evidence], scorer: SupportScorer, question: str
 ) -> tuple[list[int], Support]:
     """The fewest sources (up to three) that together support ``claim``, by greedy cover."""
     singles = sorted(
-        ((scorer.score(claim, [ev.quote], question), i + 1) for i, ev in enumerate(evidence)),
+        ((scorer.score(claim, [ev.quote], question, ev.passage), i + 1) for i, ev in enumerate(evidence)),
         key=lambda pair: -pair[0].score,
     )
     if not singles:
@@ -122,7 +200,7 @@ def _best_sources(
     chosen = [n]
     for _, m in singles[1:3]:
         chosen.append(m)
-        support = scorer.score(claim, [evidence[k - 1].quote for k in chosen], question)
+        support = scorer.score(claim, [evidence[k - 1].quote for k in chosen], question, _context(evidence, chosen))
         if support.supported:
             return sorted(chosen), support
     return [n], best
@@ -135,7 +213,7 @@ def verify_answer(
     out: list[AnswerSentence] = []
     for claim, cited in split_answer(text):
         valid = [n for n in cited if 1 <= n <= len(evidence)]
-        support = scorer.score(claim, [evidence[n - 1].quote for n in valid], question)
+        support = scorer.score(claim, [evidence[n - 1].quote for n in valid], question, _context(evidence, valid))
         reason = support.reason
         if not support.supported:
             better, alt = _best_sources(claim, evidence, scorer, question)

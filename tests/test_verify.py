@@ -85,3 +85,30 @@ def test_out_of_range_citation_is_not_trusted():
 def test_markers_after_the_full_stop_belong_to_the_sentence_before():
     text = "Rubio flew to France. [1] Irmak went to Paris. [2][3] Done [1]."
     assert split_answer(text) == [("Rubio flew to France.", [1]), ("Irmak went to Paris.", [2, 3]), ("Done.", [1])]
+
+
+def test_names_match_across_small_spelling_differences():
+    from rag.verify import name_in
+
+    assert name_in("sumy", {"soumy", "killed"})
+    assert name_in("sybiha", {"sybiga"})
+    assert not name_in("scholz", {"sauter", "plotner"})
+
+
+def test_a_question_name_needs_the_cited_passage_to_name_it():
+    s = LexicalEmbeddingScorer(None, threshold=0.5)
+    quote = "On Monday he claimed that the talks were on the point of making progress."
+    claim = "Macron said the talks were on the point of making progress."
+    question = "What did Macron say after the talks?"
+    assert not s.score(claim, [quote], question, context="Witkoff has met Putin. " + quote).supported
+    assert s.score(claim, [quote], question, context="Macron hosted the talks. " + quote).supported
+
+
+def test_how_many_answers_need_a_number_and_when_answers_a_time():
+    from rag.verify import answers_the_kind_asked
+
+    assert not answers_the_kind_asked("How many soldiers will the force have?", "The force will deploy in Ukraine.")
+    assert answers_the_kind_asked("How many countries?", "About thirty countries.")
+    assert not answers_the_kind_asked("When did it start?", "It started after the talks.".replace("after", "with"))
+    assert answers_the_kind_asked("When did the war begin?", "It began in 2022.")
+    assert answers_the_kind_asked("Who went?", "Rubio went.")

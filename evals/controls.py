@@ -1,0 +1,118 @@
+"""Negative controls: deliberately broken assistants that the gate must fail.
+
+Generating again costs 5-15 s a question with the local model, so each control
+takes the records of a real run and breaks them the way the named system would,
+then everything is scored again from scratch. A metric that does not catch its
+planted failure is a bug in the harness (tests/test_evals.py asserts they all do).
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Callable, Sequence
+
+from evals.records import Record
+from rag.text import numbers
+
+CONTROLS: dict[str, Callable[[list[Record], int], list[Record]]] = {}
+
+
+def control(name: str):
+    def register(fn):
+        CONTROLS[name] = fn
+        return fn
+
+    return register
+
+
+def _first_sentence(text: str) -> str:
+    from index.sentences import split_sentences
+
+    spans = split_sentences(text)
+    return text[spans[0][0] : spans[0][1]] if spans else text
+
+
+def _answer_from(record: Record, passage: dict[str, str]) -> None:
+    """Make ``record`` a confident one-sentence answer quoting ``passage``."""
+    quote = _first_sentence(passage["text"])
+    record.answer, record.abstained = f"{quote} [1]", False
+    record.sentences = [{"text": quote, "citations": [1], "supported": True}]
+    record.citations = {1: quote}
+    record.contexts = {1: passage["text"]}
+
+
+@control("random-retrieval")
+def random_retrieval(records: list[Record], seed: int = 0) -> list[Record]:
+    """Retrieval returns random passages, and the answer is read off the first of them."""
+    rng = random.Random(seed)
+    pool = [p for r in records for p in r.retrieved]
+    out = copy.deepcopy(records)
+    for record in out:
+        record.retrieved = rng.sample(pool, k=min(len(record.retrieved) or 10, len(pool)))
+        _answer_from(record, record.retrieved[0])
+    return out
+
+
+@control("constant-answer")
+def constant_answer(records: list[Record], seed: int = 0) -> list[Record]:
+    """The same answer, with the same citation, whatever the question."""
+    donor = next((r for r in records if not r.abstained and r.sentences), None)
+    out = copy.deepcopy(records)
+    for record in out:
+        if donor is None:
+            record.answer, record.abstained, record.sentences, record.citations = "Yes.", False, [], {}
+            continue
+        record.answer, record.abstained = donor.answer, False
+        record.sentences = copy.deepcopy(donor.sentences)
+        record.citations = dict(donor.citations)
+        record.contexts = dict(donor.contexts)
+    return out
+
+
+@control("fabricated-fact")
+def fabricated_fact(records: list[Record], seed: int = 0) -> list[Record]:
+    """A wrong name or number injected into every answer sentence."""
+    out = copy.deepcopy(records)
+    for record in out:
+        for sentence in record.sentences:
+            text = sentence["text"].rstrip(".")
+            nums = sorted(numbers(text))
+            if nums:
+                text = text.replace(nums[0], str(int(float(nums[0])) + 17), 1)
+            else:
+                text += ", according to Olaf Scholz"
+            sentence["text"] = text + "."
+        if record.sentences:
+            record.answer = " ".join(s["text"] for s in record.sentences)
+    return out
+
+
+@control("shuffled-citations")
+def shuffled_citations(records: list[Record], seed: int = 0) -> list[Record]:
+    """Each answer's citations point at the quotes of another question's answer."""
+    out = copy.deepcopy(records)
+    answered = [r for r in out if r.citations]
+    donors = [(list(r.citations.values()), list(r.contexts.values())) for r in answered]
+    for i, record in enumerate(answered):
+        quotes, contexts = donors[(i + 1) % len(donors)]
+        numbers_ = sorted(record.citations)
+        record.citations = {n: quotes[j % len(quotes)] for j, n in enumerate(numbers_)}
+        record.contexts = {n: contexts[j % len(contexts)] for j, n in enumerate(numbers_)} if contexts else {}
+    return out
+
+
+@control("never-abstain")
+def never_abstain(records: list[Record], seed: int = 0) -> list[Record]:
+    """Whenever the assistant abstained, it answers from its best passage instead."""
+    out = copy.deepcopy(records)
+    for record in out:
+        if record.abstained and record.retrieved:
+            _answer_from(record, record.retrieved[0])
+    return out
+
+
+def apply(name: str, records: Sequence[Record], seed: int = 0) -> list[Record]:
+    if name not in CONTROLS:
+        raise ValueError(f"unknown control {name!r}; choose from {', '.join(sorted(CONTROLS))}")
+    return CONTROLS[name](list(records), seed)

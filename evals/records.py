@@ -1,0 +1,42 @@
+"""What one question's run left behind: enough to score it, and to alter it for a control."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from evals.gold import GoldItem
+from rag.types import Answer
+
+
+@dataclass
+class Record:
+    item: GoldItem
+    answer: str
+    abstained: bool
+    sentences: list[dict[str, Any]]  # text, citations (list of n), supported
+    citations: dict[int, str]  # n -> quote
+    retrieved: list[dict[str, str]]  # article_id, text; best first
+    latency: float
+    contexts: dict[int, str] = field(default_factory=dict)  # n -> the passage around the quote
+    metrics: dict[str, float | None] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_answer(cls, item: GoldItem, answer: Answer, retrieved: list[dict[str, str]]) -> Record:
+        return cls(
+            item=item,
+            answer=answer.answer,
+            abstained=answer.abstained,
+            sentences=[{"text": s.text, "citations": list(s.citations), "supported": s.supported} for s in answer.sentences],
+            citations={c.n: c.quote for c in answer.citations},
+            retrieved=retrieved,
+            latency=answer.timings.total,
+            contexts={c.n: c.passage for c in answer.citations},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["citations"] = {str(k): v for k, v in self.citations.items()}
+        data["contexts"] = {str(k): v for k, v in self.contexts.items()}
+        return data

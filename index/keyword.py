@@ -1,0 +1,166 @@
+"""A persistent keyword (BM25) index over the same chunks as the vector store.
+
+SQLite's FTS5 gives BM25 ranking, incremental inserts and deletes, and a file under
+``RAG_HOME`` that survives restarts; no rebuild is needed. (llama-index's
+``BM25Retriever.from_defaults(index=...)`` cannot work on a Chroma-backed index,
+whose docstore is empty.) Accents are folded by the tokenizer ("Plötner" matches
+"Plotner"), and a second column holds spelling-variant keys of names, so that
+"Yermak" finds "Irmak" and "Sybiha" finds "Sybiga".
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from index.types import Chunk
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, date_int INTEGER, source TEXT
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
+    chunk_id UNINDEXED, text, variants, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+
+def variant_key(word: str) -> str | None:
+    """A spelling-variant key for a capitalised name, or None for other words.
+
+    Transliterations differ mostly in vowels and in a few consonant pairs (Ukrainian
+    г as h or g, и/і as y or i, Yermak/Irmak, Umerov/Oumerov). The key keeps the
+    consonant skeleton after the first letter's vowel sound, with g/h and k/c/q merged.
+    """
+    if len(word) < 4 or not word[0].isupper():
+        return None
+    from rag.text import fold
+
+    w = fold(word)
+    w = re.sub(r"[^a-z]", "", w)
+    w = w.translate(str.maketrans("ghcqkxwv", "hhkkkkvv"))
+    w = w.replace("ph", "f").replace("ts", "s").replace("tz", "s")
+    skeleton = re.sub(r"[aeiouy]", "", w)
+    skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
+    return f"v{skeleton}" if len(skeleton) >= 3 else None
+
+
+def variants(text: str) -> str:
+    keys = (variant_key(m.group()) for m in _WORD.finditer(text))
+    return " ".join(k for k in keys if k)
+
+
+def _match_expression(query: str) -> str | None:
+    """An FTS5 query: any of the query's words, or any variant key of its names."""
+    from rag.text import STOPWORDS, fold
+
+    terms = []
+    for m in _WORD.finditer(query):
+        word = m.group()
+        if fold(word) in STOPWORDS or len(word) < 2:
+            continue
+        terms.append(f'text:"{word}"')
+        key = variant_key(word)
+        if key:
+            terms.append(f'variants:"{key}"')
+    return " OR ".join(dict.fromkeys(terms)) or None
+
+
+class KeywordIndex:
+    """BM25 search over chunk texts, kept in step with the vector store by the ingestor."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+            self._conn = conn
+        return self._conn
+
+    def add(self, chunks: Sequence[Chunk]) -> None:
+        """Add (or replace) chunks in one transaction: all of them or none."""
+        with self._lock:
+            conn = self.conn
+            conn.execute("BEGIN")
+            try:
+                for c in chunks:
+                    conn.execute("DELETE FROM chunk_fts WHERE chunk_id = ?", (c.chunk_id,))
+                    conn.execute(
+                        "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?)",
+                        (c.chunk_id, c.article_id, c.metadata.get("date_int"), c.metadata.get("source")),
+                    )
+                    conn.execute(
+                        "INSERT INTO chunk_fts (chunk_id, text, variants) VALUES (?, ?, ?)",
+                        (c.chunk_id, c.text, variants(c.text)),
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def delete_ids(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        with self._lock:
+            conn = self.conn
+            conn.execute("BEGIN")
+            for chunk_id in ids:
+                conn.execute("DELETE FROM chunk_fts WHERE chunk_id = ?", (chunk_id,))
+                conn.execute("DELETE FROM chunks WHERE chunk_id = ?", (chunk_id,))
+            conn.execute("COMMIT")
+
+    def ids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT chunk_id FROM chunks")}
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0])
+
+    def search(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """``(chunk_id, bm25)`` pairs, best first (higher is better)."""
+        expression = _match_expression(query)
+        if not expression:
+            return []
+        sql = (
+            "SELECT f.chunk_id, -bm25(chunk_fts, 0.0, 1.0, 0.6) AS score FROM chunk_fts f "
+            "JOIN chunks c ON c.chunk_id = f.chunk_id WHERE chunk_fts MATCH ?"
+        )
+        params: list[Any] = [expression]
+        for column, op, value in _conditions(where):
+            sql += f" AND c.{column} {op} ?"
+            params.append(value)
+        sql += " ORDER BY score DESC LIMIT ?"
+        params.append(k)
+        with self._lock:
+            return [(row[0], float(row[1])) for row in self.conn.execute(sql, params)]
+
+
+def _conditions(where: dict[str, Any] | None) -> list[tuple[str, str, Any]]:
+    """Translate the Chroma ``where`` clauses that retrieval uses into SQL conditions."""
+    if not where:
+        return []
+    clauses = where.get("$and", [where])
+    out = []
+    ops = {"$gte": ">=", "$lte": "<=", "$eq": "="}
+    for clause in clauses:
+        for field, cond in clause.items():
+            column = {"date_int": "date_int", "source": "source"}[field]
+            if isinstance(cond, dict):
+                for op, value in cond.items():
+                    out.append((column, ops[op], value))
+            else:
+                out.append((column, "=", cond))
+    return out

@@ -1,0 +1,61 @@
+"""Real servers on loopback for tests: started, waited for, and always stopped."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, timeout: float, headers: dict | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+@contextlib.contextmanager
+def running(cmd: list[str], ready_url: str, log: Path, timeout: float = 180, headers: dict | None = None) -> Iterator[None]:
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_for(ready_url, proc, timeout, headers)
+            yield
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
+def llama_server(model: Path, log: Path, api_key: str, alias: str) -> Iterator[str]:
+    """``python -m llama_cpp.server`` serving ``model``; yields its OpenAI base URL."""
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+        "--port", str(port), "--n_threads", "2", "--n_ctx", "4096", "--api_key", api_key,
+        "--model_alias", alias,
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}/v1"
+    with running(cmd, f"{base}/models", log, headers={"Authorization": f"Bearer {api_key}"}):
+        yield base
