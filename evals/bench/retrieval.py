@@ -1,0 +1,146 @@
+"""Retrieval quality on RGB (vector, BM25, hybrid) and retrieval latency at 1k and 20k chunks.
+
+Quality: every positive and negative passage of RGB en_fact is one article; for each
+query, answer-recall@k is whether a top-k passage contains a gold answer (as RGB's
+own ``checkanswer``: case-insensitive containment of the answer or one of its
+spellings), and MRR@10 the reciprocal rank of the first such passage.
+
+Latency: synthetic stores of 1,000 and 20,000 chunks (RGB sentences recombined, with
+random unit vectors so that building them takes seconds, not the hour that embedding
+20k chunks on 2 cores would); the hybrid retrieval (query embedding, Chroma, BM25,
+fusion) is timed beside a bare Chroma query with a precomputed vector, in one run.
+
+    .venv/bin/python -m evals.bench.retrieval [--skip-latency]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from evals.bench.common import summary, write
+from evals.rgb import DEFAULT_SOURCE, build
+from index.embedder import SentenceTransformerEmbedder
+from index.keyword import KeywordIndex
+from index.sentences import split_sentences
+from index.store import ChunkStore
+from index.types import Chunk
+from rag.assistant import Assistant
+from rag.retriever import HybridRetriever, VectorRetriever
+from rag.settings import Settings
+
+
+class KeywordOnly:
+    def __init__(self, store: ChunkStore, keyword: KeywordIndex) -> None:
+        self.store, self.keyword = store, keyword
+
+    def retrieve(self, query: str, k: int, filters=None):
+        ids = [i for i, _ in self.keyword.search(query, k)]
+        return self.store.passages(ids, [0.0] * 384)
+
+
+def _answers(raw) -> list[str]:
+    if isinstance(raw, str):
+        return [raw]
+    return [a for part in raw for a in (part if isinstance(part, list) else [part])]
+
+
+def quality(source: Path) -> dict:
+    items = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, _ = build(source, Path(tmp))
+        assistant = Assistant(Settings(home=Path(tmp) / "home", llm="extractive"))
+        began = time.perf_counter()
+        report = assistant.ingest([corpus])
+        ingest_s = time.perf_counter() - began
+        retrievers = {
+            "vector": VectorRetriever(assistant.store, assistant.embedder),
+            "bm25": KeywordOnly(assistant.store, assistant.keyword),
+            "hybrid": HybridRetriever(assistant.store, assistant.keyword, assistant.embedder),
+        }
+        table = {}
+        for name, retriever in retrievers.items():
+            hits = {1: 0, 5: 0, 10: 0}
+            rr = 0.0
+            for item in items:
+                answers = [a.lower() for a in _answers(item["answer"])]
+                passages = retriever.retrieve(item["query"], 10)
+                ranks = [i for i, p in enumerate(passages, 1) if any(a in p.text.lower() for a in answers)]
+                if ranks:
+                    rr += 1 / ranks[0]
+                    for k in hits:
+                        hits[k] += ranks[0] <= k
+            n = len(items)
+            table[name] = {f"@{k}": round(v / n, 3) for k, v in hits.items()} | {"mrr@10": round(rr / n, 3)}
+    return {"questions": len(items), "articles": len(report.added), "ingest_s": round(ingest_s, 1), "table": table}
+
+
+def latency(source: Path, sizes=(1000, 20000), queries: int = 50) -> dict:
+    rng = random.Random(0)
+    items = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    sentences = []
+    for item in items:
+        for passage in item["positive"] + item["negative"]:
+            sentences += [passage[s:e] for s, e in split_sentences(passage)]
+    embedder = SentenceTransformerEmbedder()
+    questions = [item["query"] for item in items][:queries]
+    out = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = ChunkStore(Path(tmp) / "chroma")
+            keyword = KeywordIndex(Path(tmp) / "keyword.sqlite3")
+            for start in range(0, size, 1000):
+                chunks, vectors = [], []
+                for i in range(start, min(size, start + 1000)):
+                    text = " ".join(rng.sample(sentences, 3))
+                    meta = {"article_id": f"a{i}", "title": f"t{i}", "start": 0, "end": len(text), "date_int": 20200101 + i % 28}
+                    chunks.append(Chunk(f"c{i}", f"a{i}", text, 0, len(text), meta))
+                    vec = [rng.gauss(0, 1) for _ in range(384)]
+                    norm = sum(v * v for v in vec) ** 0.5
+                    vectors.append([v / norm for v in vec])
+                store.add(chunks, vectors)
+                keyword.add(chunks)
+            hybrid = HybridRetriever(store, keyword, embedder)
+            hybrid.retrieve(questions[0], 10)  # warm: model loaded, files open
+            query_vectors = embedder.embed(questions)
+            hybrid_t, bare_t = [], []
+            for q, v in zip(questions, query_vectors, strict=True):
+                began = time.perf_counter()
+                hybrid.retrieve(q, 10)
+                hybrid_t.append(time.perf_counter() - began)
+                began = time.perf_counter()
+                store.collection.query(query_embeddings=[v], n_results=10)
+                bare_t.append(time.perf_counter() - began)
+            h, b = summary(hybrid_t), summary(bare_t)
+            out[str(size)] = {"hybrid_ms": {k: round(v * 1000, 1) if k != "n" else v for k, v in h.items()},
+                              "bare_chroma_ms": {k: round(v * 1000, 1) if k != "n" else v for k, v in b.items()},
+                              "ratio_p50": round(h["p50"] / b["p50"], 1)}  # fmt: skip
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args(argv)
+    result = {"quality": quality(args.source)}
+    q = result["quality"]
+    print(f"RGB en_fact retrieval: {q['questions']} questions over {q['articles']} passages (ingest {q['ingest_s']}s)")
+    print(f"{'retriever':10s} {'@1':>6s} {'@5':>6s} {'@10':>6s} {'MRR@10':>7s}")
+    for name, row in q["table"].items():
+        print(f"{name:10s} {row['@1']:6.3f} {row['@5']:6.3f} {row['@10']:6.3f} {row['mrr@10']:7.3f}")
+    if not args.skip_latency:
+        result["latency"] = latency(args.source)
+        for size, row in result["latency"].items():
+            print(f"{size:>6s} chunks: hybrid p50 {row['hybrid_ms']['p50']} ms p95 {row['hybrid_ms']['p95']} ms; "
+                  f"bare Chroma p50 {row['bare_chroma_ms']['p50']} ms; ratio {row['ratio_p50']}x")  # fmt: skip
+    write("retrieval", result)
+    return result
+
+
+if __name__ == "__main__":
+    main()
