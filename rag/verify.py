@@ -127,7 +127,7 @@ def name_in(name: str, source_words: set[str]) -> bool:
 
 
 _NUMBER_WORDS = re.compile(
-    r"\b(\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|twenty|thirty|forty|"
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|several|half)\b",
     re.IGNORECASE,
 )

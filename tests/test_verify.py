@@ -109,6 +109,7 @@ def test_how_many_answers_need_a_number_and_when_answers_a_time():
 
     assert not answers_the_kind_asked("How many soldiers will the force have?", "The force will deploy in Ukraine.")
     assert answers_the_kind_asked("How many countries?", "About thirty countries.")
+    assert answers_the_kind_asked("How many were killed?", "At least 35 civilians were killed.")
     assert not answers_the_kind_asked("When did it start?", "It started after the talks.".replace("after", "with"))
     assert answers_the_kind_asked("When did the war begin?", "It began in 2022.")
     assert answers_the_kind_asked("Who went?", "Rubio went.")
