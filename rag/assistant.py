@@ -21,6 +21,7 @@ from index.keyword import KeywordIndex
 from index.store import ChunkStore
 from index.types import Passage
 from rag.complete import completion_candidates
+from rag.condense import condense
 from rag.evidence import select_evidence
 from rag.llm import Generator, make_generator
 from rag.prompts import says_not_found
@@ -62,6 +63,7 @@ class Assistant:
             else VectorRetriever(self.store, self.embedder)
         )
         self._synced = False
+        self._condensed: dict[tuple[str, tuple[str, ...]], str] = {}
 
     @property
     def generator(self) -> Generator:
@@ -104,16 +106,16 @@ class Assistant:
         return self.retriever.retrieve(query, k or self.settings.top_k, filters)
 
     def standalone_question(self, question: str, history: Sequence[str] = ()) -> str:
-        """A follow-up made self-contained with the conversation's recent questions.
+        """A follow-up made self-contained with the conversation's earlier questions.
 
-        "Who will he meet there?" after "Where will Witkoff fly on Saturday?" is searched
-        and answered as one question that carries both.
+        "Who will he meet there?" after "Where will Witkoff fly on Saturday?" is
+        rewritten by the LLM (see rag.condense); without one, the earlier questions
+        are appended. Results are remembered, so retrieval and answering agree.
         """
-        question = question.strip()
-        if not history:
-            return question
-        recent = [h.strip() for h in history[-2:] if h.strip()]
-        return f"{question} (follow-up to: {' / '.join(recent)})"
+        key = (question.strip(), tuple(history))
+        if key not in self._condensed:
+            self._condensed[key] = condense(question, history, self.generator)
+        return self._condensed[key]
 
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
         """Answer ``question`` from the articles, or abstain when they do not say.

@@ -121,3 +121,32 @@ def test_planted_fabrication_is_dropped_and_the_rest_kept(fake_assistant, sample
     flagged = assistant.ask(question)
     assert [s.supported for s in flagged.sentences] == [True, False]
     assert "(unsupported)" in flagged.answer
+
+
+def test_follow_up_is_condensed_by_the_llm_before_retrieval(fake_assistant, sample_dir):
+    assistant = fake_assistant("Who will Witkoff meet in Rome?", "NOT IN SOURCES")
+    assistant.ingest([sample_dir])
+    assistant.generator.stream_chat = lambda messages, max_tokens: iter([assistant.generator.replies.pop(0)])
+    answer = assistant.ask("Who will he meet there?", history=["Where will Witkoff fly on Saturday?"])
+    question, evidence = assistant.generator.seen[-1]
+    assert question == "Who will Witkoff meet in Rome?"
+    assert answer.searched.startswith("Who will Witkoff meet in Rome?")
+    assert any("Araghchi" in e.quote for e in evidence)
+
+
+def test_follow_up_falls_back_to_recent_turns_without_an_llm(fake_assistant, sample_dir):
+    from rag.llm import LLMError
+
+    assistant = fake_assistant("NOT IN SOURCES")
+    assistant.ingest([sample_dir])
+
+    def down(messages, max_tokens):
+        raise LLMError("server down")
+
+    assistant.generator.stream_chat = down
+    assistant.ask("Who will he meet there?", history=["Where will Witkoff fly on Saturday?"])
+    question, evidence = assistant.generator.seen[-1]
+    assert "Where will Witkoff fly on Saturday?" in question
+    assert any("fly to Rome" in e.quote for e in evidence)
+    # A question that needs no context is left alone.
+    assert assistant.standalone_question("Who is Barrot?", ["Where will Witkoff fly?"]) == "Who is Barrot?"

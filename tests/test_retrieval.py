@@ -103,3 +103,28 @@ def test_near_duplicate_passages_are_kept_once(tmp_path):
     got = HybridRetriever(store, keyword, embedder).retrieve("energy prices Berlin", 3)
     assert len(got) == 2
     assert near_duplicate(story, story + " Reuters.") and not near_duplicate(story, "A baby panda.")
+
+
+def _dated_corpus(tmp_path):
+    corpus = tmp_path / "dated"
+    corpus.mkdir()
+    for day, text in [
+        ("2021-03-01", "The central bank raised interest rates to 2 percent, the governor said."),
+        ("2023-03-01", "The central bank raised interest rates to 4 percent, the governor said."),
+        ("2025-03-01", "The central bank raised interest rates to 5 percent, the governor said."),
+    ]:
+        (corpus / f"{day}.txt").write_text(f"date {day} Central bank decision\n\n{text}")
+    return build(tmp_path, corpus)
+
+
+def test_latest_questions_favour_newer_articles(tmp_path):
+    store, keyword, embedder = _dated_corpus(tmp_path)
+    retriever = HybridRetriever(store, keyword, embedder)
+    assert retriever.retrieve("What is the latest interest rate decision of the central bank?", 3)[0].date == "2025-03-01"
+
+
+def test_a_year_in_the_question_is_a_strong_signal(tmp_path):
+    store, keyword, embedder = _dated_corpus(tmp_path)
+    retriever = HybridRetriever(store, keyword, embedder)
+    assert retriever.retrieve("What did the central bank do with interest rates in 2021?", 3)[0].date == "2021-03-01"
+    assert retriever.retrieve("What did the central bank do with interest rates in 2023?", 3)[0].date == "2023-03-01"
