@@ -15,7 +15,8 @@ from pathlib import Path
 from index.chunker import chunk_article
 from index.embedder import Embedder
 from index.keyword import KeywordIndex
-from index.loader import LoadError, Skipped, iter_files, load_file
+from index.formats import FieldMap
+from index.loader import LoadError, Skipped, iter_files, load_articles
 from index.store import ChunkStore
 from index.types import Article, Chunk
 
@@ -60,7 +61,9 @@ class Ingestor:
         chunk_chars: int = 700,
         overlap_sentences: int = 1,
         keyword: KeywordIndex | None = None,
+        fields: FieldMap | None = None,
     ) -> None:
+        self.fields = fields or FieldMap()
         self.store = store
         self.embedder = embedder
         self.keyword = keyword
@@ -110,11 +113,13 @@ class Ingestor:
             if on_file:
                 on_file(path)
             try:
-                article = load_file(path)
+                articles, bad = load_articles(path, self.fields)
             except LoadError as exc:
                 report.skipped.append(Skipped(str(path), str(exc)))
                 continue
-            self.ingest_article(article, report)
+            report.skipped.extend(bad)
+            for article in articles:
+                self.ingest_article(article, report)
         report.seconds = time.perf_counter() - began
         return report
 

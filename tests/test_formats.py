@@ -1,0 +1,126 @@
+"""Every supported format, its metadata, and every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from index.ingest import Ingestor
+from index.loader import LoadError, load_articles, load_file, normalise_date
+from index.store import ChunkStore
+
+from tests.fakes import HashEmbedder
+
+BODY = "The council approved the new budget on Tuesday. It raises school spending by 4 percent."
+
+
+def test_txt_with_and_without_header(tmp_path):
+    (tmp_path / "a.txt").write_text(f"date 2024-05-02 Council passes budget\n\n{BODY}")
+    (tmp_path / "b.txt").write_text(BODY)
+    a, b = load_file(tmp_path / "a.txt"), load_file(tmp_path / "b.txt")
+    assert (a.title, a.date) == ("Council passes budget", "2024-05-02")
+    assert (b.title, b.date) == ("The council approved the new budget on Tuesday.", None)
+
+
+def test_markdown_front_matter(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Council passes budget\ndate: 2024-05-02\nauthor: Ana Ruiz\nsource: City Times\n"
+        "url: https://example.org/budget\n---\n\n" + BODY
+    )
+    (tmp_path / "b.md").write_text("# Budget approved\n\n" + BODY)
+    a = load_file(tmp_path / "a.md")
+    assert (a.title, a.date, a.author, a.source, a.url) == (
+        "Council passes budget", "2024-05-02", "Ana Ruiz", "City Times", "https://example.org/budget"
+    )
+    assert a.text == BODY and a.metadata()["date_int"] == 20240502
+    assert load_file(tmp_path / "b.md").title == "Budget approved"
+
+
+def test_html_main_text_and_meta_tags(tmp_path):
+    page = f"""<html><head><title>Council passes budget | City Times</title>
+    <meta property="og:title" content="Council passes budget">
+    <meta name="author" content="Ana Ruiz"><meta property="og:site_name" content="City Times">
+    <meta property="article:published_time" content="2024-05-02T10:00:00Z">
+    <link rel="canonical" href="https://example.org/budget"></head>
+    <body><nav>Home | Sports | Weather</nav><article><h1>Council passes budget</h1>
+    <p>{BODY}</p><p>The mayor said the vote was a turning point for the city's schools and teachers.</p></article>
+    <footer>Copyright City Times. Subscribe now.</footer></body></html>"""
+    (tmp_path / "a.html").write_text(page)
+    a = load_file(tmp_path / "a.html")
+    assert "approved the new budget" in a.text and "Subscribe" not in a.text and "Weather" not in a.text
+    assert a.title == "Council passes budget" and a.date == "2024-05-02"
+    assert a.author == "Ana Ruiz" and a.source == "City Times" and a.url == "https://example.org/budget"
+
+
+def test_json_and_jsonl_dumps_with_field_variants(tmp_path):
+    rows = [
+        {"headline": "One", "published": "May 2, 2024", "link": "https://e.org/1", "body": BODY, "source": {"name": "Wire"}},
+        {"title": "Two", "publishedAt": 1714608000000, "content": BODY.replace("4", "5"), "authors": ["A", "B"]},
+    ]
+    (tmp_path / "dump.json").write_text(json.dumps({"articles": rows}))
+    (tmp_path / "dump.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n{broken\n" + json.dumps({"x": 1}))
+    arts, bad = load_articles(tmp_path / "dump.json")
+    assert not bad and [a.title for a in arts] == ["One", "Two"]
+    assert arts[0].date == "2024-05-02" and arts[0].source == "Wire" and arts[0].url == "https://e.org/1"
+    assert arts[1].date == "2024-05-02" and arts[1].author == "A, B"
+    arts, bad = load_articles(tmp_path / "dump.jsonl")
+    assert len(arts) == 2
+    assert [b.path.rsplit("#", 1)[1] for b in bad] == ["3", "4"]
+    assert "not valid JSON" in bad[0].reason and "no text field" in bad[1].reason
+
+
+def test_article_id_comes_from_the_url_when_there_is_one(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps({"url": "https://e.org/x", "text": BODY}))
+    (tmp_path / "b.json").write_text(json.dumps({"url": "https://e.org/x", "text": BODY + " Updated."}))
+    assert load_articles(tmp_path / "a.json")[0][0].article_id == load_articles(tmp_path / "b.json")[0][0].article_id
+
+
+def test_non_utf8_text_is_decoded_by_detection(tmp_path):
+    text = "Le conseil municipal a approuvé le budget mardi. Les écoles reçoivent davantage, a déclaré le maire."
+    (tmp_path / "fr.txt").write_bytes(text.encode("cp1252"))
+    assert load_file(tmp_path / "fr.txt").text == text
+
+
+def test_dates_normalise_or_become_unknown():
+    assert normalise_date("2025-04-17T09:30:00+02:00") == "2025-04-17"
+    assert normalise_date("17 April 2025") == "2025-04-17"
+    assert normalise_date("not a date") is None
+
+
+def test_bad_inputs_are_named_and_the_rest_is_ingested(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "good.txt").write_text(BODY)
+    (corpus / "sub" / "good.md").write_text("# Other\n\nThe harbour reopened after the storm, officials said on Monday.")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (corpus / "empty.txt").write_text("")
+    (corpus / "huge.txt").write_text("word " * 10_500_000)  # about 50 MB
+    (corpus / "lines.jsonl").write_text(json.dumps({"text": "A valid line about the port strike ending on Friday."}) + "\n{oops\n")
+    locked = corpus / "locked.txt"
+    locked.write_text(BODY + " Locked.")
+    locked.chmod(0)
+    report = Ingestor(ChunkStore(tmp_path / "chroma"), HashEmbedder()).ingest_paths([corpus])
+    reasons = {os.path.basename(s.path): s.reason for s in report.skipped}
+    readable_lock = os.geteuid() == 0  # root reads a file with no permissions
+    assert len(report.added) == 3 + readable_lock  # good.txt, sub/good.md, the valid JSONL line
+    assert "binary" in reasons["binary.txt"]
+    assert "no article text" in reasons["empty.txt"]
+    assert "limit" in reasons["huge.txt"]
+    assert "not valid JSON" in reasons["lines.jsonl#2"]
+    if os.geteuid() != 0:  # root reads anything; elsewhere the permission error is reported
+        assert "cannot read" in reasons["locked.txt"]
+    assert "skipped" in report.summary()
+
+
+def test_unreadable_permissions_are_reported(tmp_path, monkeypatch):
+    path = tmp_path / "a.txt"
+    path.write_text(BODY)
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(path), "read_bytes", denied)
+    with pytest.raises(LoadError, match="cannot read: Permission denied"):
+        load_file(path)
