@@ -14,9 +14,10 @@ from pathlib import Path
 
 from index.chunker import chunk_article
 from index.embedder import Embedder
-from index.keyword import KeywordIndex
 from index.formats import FieldMap
+from index.keyword import KeywordIndex
 from index.loader import LoadError, Skipped, iter_files, load_articles
+from index.similarity import near_duplicate
 from index.store import ChunkStore
 from index.types import Article, Chunk
 
@@ -26,6 +27,8 @@ class IngestReport:
     """What one ingest run did; ``summary()`` is the line the CLI prints."""
 
     added: list[str] = field(default_factory=list)
+    duplicates: list[Skipped] = field(default_factory=list)
+    removed_articles: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
@@ -38,9 +41,11 @@ class IngestReport:
         return not self.skipped
 
     def summary(self) -> str:
+        extra = f", {len(self.duplicates)} near-duplicates" if self.duplicates else ""
+        extra += f", {len(self.removed_articles)} removed (files gone)" if self.removed_articles else ""
         return (
             f"{len(self.added)} added, {len(self.replaced)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.skipped)} skipped; {self.chunks_added} chunks added, "
+            f"{len(self.skipped)} skipped{extra}; {self.chunks_added} chunks added, "
             f"{self.chunks_removed} removed in {self.seconds:.1f}s"
         )
 
@@ -62,8 +67,10 @@ class Ingestor:
         overlap_sentences: int = 1,
         keyword: KeywordIndex | None = None,
         fields: FieldMap | None = None,
+        skip_near_duplicates: bool = True,
     ) -> None:
         self.fields = fields or FieldMap()
+        self.skip_near_duplicates = skip_near_duplicates
         self.store = store
         self.embedder = embedder
         self.keyword = keyword
@@ -80,10 +87,16 @@ class Ingestor:
             report.unchanged.append(article.article_id)
             return
         new = [c for c in chunks if c.chunk_id not in stored]
+        vectors = self.embedder.embed([embedding_text(c) for c in new]) if new else []
+        if not stored and not stale and self.skip_near_duplicates and new:
+            twin = self._near_duplicate_of(article, new, vectors)
+            if twin:
+                report.duplicates.append(Skipped(article.path or article.article_id, f"near-duplicate of {twin}"))
+                return
         # Add the new version before removing the old one: a crash in between leaves
         # an extra copy to clean up on the next run, never a missing article.
         if new:
-            self.store.add(new, self.embedder.embed([embedding_text(c) for c in new]))
+            self.store.add(new, vectors)
             if self.keyword is not None:
                 self.keyword.add(new)
         self._delete_ids(sorted(stored - wanted))
@@ -91,6 +104,13 @@ class Ingestor:
         report.chunks_added += len(new)
         report.chunks_removed += removed
         (report.replaced if stored or stale else report.added).append(article.article_id)
+
+    def _near_duplicate_of(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> str | None:
+        """Another stored article telling the same story (two wires), if any: "id (title)"."""
+        for hit in self.store.query(vectors[0], 3):
+            if hit.article_id != article.article_id and hit.score >= 0.95 and near_duplicate(chunks[0].text, hit.text):
+                return f"{hit.article_id} ({hit.title})"
+        return None
 
     def _delete_ids(self, ids: list[str]) -> None:
         self.store.delete_ids(ids)
@@ -104,24 +124,47 @@ class Ingestor:
         return len(ids)
 
     def ingest_paths(
-        self, paths: Iterable[Path], on_file: Callable[[Path], None] | None = None
+        self, paths: Iterable[Path], on_file: Callable[[Path, IngestReport], None] | None = None, sync: bool = False
     ) -> IngestReport:
-        """Ingest files and folders; a bad file is reported in ``skipped`` and the rest goes on."""
+        """Ingest files and folders; a bad file is reported in ``skipped`` and the rest goes on.
+
+        With ``sync``, articles stored from files under ``paths`` that this run did not
+        see (the file is gone, or no longer holds them) are removed. Files that could
+        not be read this time keep their old articles: nothing is lost to a bad read.
+        """
         report = IngestReport()
         began = time.perf_counter()
+        paths = list(paths)
+        seen: set[str] = set()
+        unreadable: set[str] = set()
         for path in iter_files(paths):
-            if on_file:
-                on_file(path)
             try:
                 articles, bad = load_articles(path, self.fields)
             except LoadError as exc:
                 report.skipped.append(Skipped(str(path), str(exc)))
-                continue
-            report.skipped.extend(bad)
-            for article in articles:
-                self.ingest_article(article, report)
+                unreadable.add(str(path.resolve()))
+            else:
+                report.skipped.extend(bad)
+                for article in articles:
+                    seen.add(article.article_id)
+                    self.ingest_article(article, report)
+            if on_file:
+                on_file(path, report)
+        if sync:
+            self._remove_unseen(paths, seen, unreadable, report)
         report.seconds = time.perf_counter() - began
         return report
+
+    def _remove_unseen(self, roots: list[Path], seen: set[str], unreadable: set[str], report: IngestReport) -> None:
+        resolved = [r.resolve() for r in roots]
+        for row in self.store.articles():
+            if row["article_id"] in seen or not row.get("path"):
+                continue
+            source = Path(str(row["path"]).split("#")[0]).resolve()
+            if str(source) in unreadable or not any(source == r or source.is_relative_to(r) for r in resolved):
+                continue
+            report.chunks_removed += self.delete_article(row["article_id"])
+            report.removed_articles.append(row["article_id"])
 
 
 def sync_keyword_index(store: ChunkStore, keyword: KeywordIndex) -> int:

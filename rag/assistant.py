@@ -73,8 +73,9 @@ class Assistant:
 
     # -- the index ----------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[str | Path]) -> IngestReport:
-        return self._ingestor().ingest_paths([Path(p) for p in paths])
+    def ingest(self, paths: Sequence[str | Path], on_file=None, sync: bool = False) -> IngestReport:
+        """Ingest files and folders; see :meth:`index.ingest.Ingestor.ingest_paths`."""
+        return self._ingestor().ingest_paths([Path(p) for p in paths], on_file=on_file, sync=sync)
 
     def delete(self, article_id: str) -> int:
         """Remove an article from the index; returns how many chunks it had."""

@@ -47,17 +47,32 @@ def main(ctx: click.Context) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sync", is_flag=True, help="Also remove articles whose files under PATHS are gone.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Ingest article files and folders (re-running changes nothing)."""
+def ingest(ctx: click.Context, paths: tuple[Path, ...], sync: bool, as_json: bool) -> None:
+    """Ingest article files and folders (re-running changes nothing).
+
+    Exit status: 0 all good, 1 some files skipped (the rest ingested), 2 nothing could be read.
+    """
+    from rag.progress import IngestProgress
+
     assistant = _assistant(ctx)
-    report = assistant.ingest(paths)
+    with IngestProgress(enabled=not as_json and sys.stderr.isatty()) as progress:
+        report = _run(lambda: assistant.ingest(paths, on_file=progress.update, sync=sync))
     if as_json:
-        _print_json({**report.__dict__, "skipped": [s.__dict__ for s in report.skipped], "chunks": assistant.store.count()})
+        data = {
+            **{k: v for k, v in report.__dict__.items() if k not in ("skipped", "duplicates")},
+            "skipped": [s.__dict__ for s in report.skipped],
+            "duplicates": [s.__dict__ for s in report.duplicates],
+            "chunks": assistant.store.count(),
+        }
+        _print_json(data)
     else:
         for skipped in report.skipped:
             click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+        for dup in report.duplicates:
+            click.echo(f"not added {dup.path}: {dup.reason}", err=True)
         click.echo(f"{report.summary()}; the index holds {assistant.store.count()} chunks")
     if report.skipped:
         sys.exit(1 if report.added or report.replaced or report.unchanged else 2)

@@ -11,7 +11,7 @@ from index.embedder import Embedder
 from index.keyword import KeywordIndex
 from index.store import ChunkStore
 from index.types import Passage
-from rag.text import words
+from index.similarity import near_duplicate
 
 
 @dataclass(frozen=True)
@@ -68,14 +68,6 @@ def rrf(rankings: list[list[str]], weights: list[float] | None = None) -> dict[s
         for rank, item in enumerate(ranking, start=1):
             fused[item] = fused.get(item, 0.0) + weight / (RRF_K + rank)
     return fused
-
-
-def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:
-    """Two passages sharing almost all their words (the same wire story twice)."""
-    wa, wb = set(words(a)), set(words(b))
-    if not wa or not wb:
-        return False
-    return len(wa & wb) / min(len(wa), len(wb)) >= threshold
 
 
 _RECENT = re.compile(r"\b(latest|most recent|newest|recent(ly)?|last|current(ly)?|now|today)\b", re.IGNORECASE)

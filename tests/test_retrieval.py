@@ -8,7 +8,8 @@ from index.ingest import Ingestor, sync_keyword_index
 from index.keyword import KeywordIndex, variant_key
 from index.loader import load_file
 from index.store import ChunkStore
-from rag.retriever import Filters, HybridRetriever, VectorRetriever, near_duplicate, rrf
+from index.similarity import near_duplicate
+from rag.retriever import Filters, HybridRetriever, VectorRetriever, rrf
 
 from tests.fakes import HashEmbedder
 

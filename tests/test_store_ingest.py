@@ -81,3 +81,31 @@ def test_query_returns_cosine_scores_best_first_and_filters_by_date(tmp_path, sa
     dated = ingestor.store.query(vec, 20, where=Filters(since=date(2025, 4, 1)).where())
     assert dated and all(h.date == "2025-04-17" for h in dated)
     assert ingestor.store.query(vec, 20, where=Filters(until=date(2024, 1, 1)).where()) == []
+
+
+def test_sync_removes_articles_whose_files_are_gone_but_keeps_unreadable_ones(tmp_path, sample_dir):
+    ingestor = make(tmp_path)
+    ingestor.ingest_paths([sample_dir])
+    gone = sample_dir / "paris-talks-rubio-witkoff-macron.txt"
+    gone_id = load_file(gone).article_id
+    kept = sample_dir / "rubio-witkoff-heading-to-france.txt"
+    kept_id = load_file(kept).article_id
+    gone.unlink()
+    plain = ingestor.ingest_paths([sample_dir])
+    assert plain.removed_articles == [] and ingestor.store.chunk_ids(article_id=gone_id)
+    kept.write_bytes(b"\x00binary now")  # unreadable this time: its old article stays
+    synced = ingestor.ingest_paths([sample_dir], sync=True)
+    assert synced.removed_articles == [gone_id]
+    assert ingestor.store.chunk_ids(article_id=gone_id) == set()
+    assert ingestor.store.chunk_ids(article_id=kept_id)
+
+
+def test_near_duplicate_article_is_reported_not_doubled(tmp_path, sample_dir):
+    ingestor = make(tmp_path)
+    ingestor.ingest_paths([sample_dir])
+    count = ingestor.store.count()
+    text = (sample_dir / "rubio-witkoff-heading-to-france.txt").read_text()
+    (sample_dir / "wire-copy.txt").write_text(text.replace("By Staff, Agencies", "By Staff, Agencies (AFP)"))
+    report = ingestor.ingest_paths([sample_dir])
+    assert len(report.duplicates) == 1 and "near-duplicate of" in report.duplicates[0].reason
+    assert ingestor.store.count() == count
