@@ -83,7 +83,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], sync: bool, as_json: boo
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """What the index holds: articles, chunks, where, and with which models."""
-    info = _assistant(ctx).status()
+    info = _run(lambda: _assistant(ctx).status())
     if as_json:
         _print_json(info)
     else:
@@ -130,7 +130,7 @@ def ask(ctx: click.Context, question: str, as_json: bool, since, until, source, 
 @click.pass_context
 def search(ctx: click.Context, query: str, as_json: bool, top_k, since, until, source) -> None:
     """Ranked passages for QUERY, without calling an LLM."""
-    passages = _assistant(ctx).search(query, top_k, _filters(since, until, source))
+    passages = _run(lambda: _assistant(ctx).search(query, top_k, _filters(since, until, source)))
     if as_json:
         _print_json([p.__dict__ for p in passages])
         return
@@ -143,7 +143,7 @@ def search(ctx: click.Context, query: str, as_json: bool, top_k, since, until, s
 @click.pass_context
 def delete(ctx: click.Context, article_id: str) -> None:
     """Remove an article and its chunks from the index."""
-    removed = _assistant(ctx).delete(article_id)
+    removed = _run(lambda: _assistant(ctx).delete(article_id))
     if not removed:
         raise click.ClickException(f"no article {article_id} in the index (see `rag status`)")
     click.echo(f"removed {removed} chunks of {article_id}")
