@@ -37,6 +37,8 @@ test-fast: install
 
 # Benchmarks print tables and write bench-results/*.json; figures go into the README.
 bench: install
+	$(BIN)/python -m evals.bench.ingest
+	$(BIN)/python -m evals.bench.retrieval
 	$(BIN)/python -m evals.bench.answer_latency
 	$(BIN)/python -m evals.bench.rgb_eval --backends extractive,local
 

@@ -50,6 +50,24 @@ class IngestReport:
         )
 
 
+@dataclass
+class _Plan:
+    """One article to write: its chunks, what the store has of it, and older versions."""
+
+    article: Article
+    chunks: list[Chunk]
+    stored: set[str]
+    stale: set[str]
+
+    @property
+    def wanted(self) -> set[str]:
+        return {c.chunk_id for c in self.chunks}
+
+    @property
+    def new(self) -> list[Chunk]:
+        return [c for c in self.chunks if c.chunk_id not in self.stored]
+
+
 def embedding_text(chunk: Chunk) -> str:
     """What is embedded for a chunk: its article's title gives the passage context."""
     title = chunk.metadata.get("title")
@@ -68,7 +86,9 @@ class Ingestor:
         keyword: KeywordIndex | None = None,
         fields: FieldMap | None = None,
         skip_near_duplicates: bool = True,
+        batch_chunks: int = 64,
     ) -> None:
+        self.batch_chunks = batch_chunks
         self.fields = fields or FieldMap()
         self.skip_near_duplicates = skip_near_duplicates
         self.store = store
@@ -77,33 +97,68 @@ class Ingestor:
         self.chunk_chars = chunk_chars
         self.overlap_sentences = overlap_sentences
 
-    def ingest_article(self, article: Article, report: IngestReport) -> None:
+    def _snapshot(self) -> None:
+        """What the store holds, read once per run (not two queries per article)."""
+        self._chunks_of: dict[str, set[str]] = {}
+        self._articles_at: dict[str, set[str]] = {}
+        for meta in self.store.iter_metadata():
+            self._chunks_of.setdefault(meta["article_id"], set()).add(meta["chunk_id"])
+            if meta.get("path"):
+                self._articles_at.setdefault(meta["path"], set()).add(meta["article_id"])
+
+    def _plan(self, article: Article, report: IngestReport) -> _Plan | None:
         chunks = chunk_article(article, self.chunk_chars, self.overlap_sentences)
-        wanted = {c.chunk_id for c in chunks}
-        stored = self.store.chunk_ids(article_id=article.article_id)
+        stored = set(self._chunks_of.get(article.article_id, set()))
         # Earlier versions of the same file have other (content-derived) article ids.
-        stale = self.store.article_ids_for_path(article.path) - {article.article_id} if article.path else set()
-        if stored == wanted and not stale:
+        stale = self._articles_at.get(article.path, set()) - {article.article_id} if article.path else set()
+        if stored == {c.chunk_id for c in chunks} and not stale:
             report.unchanged.append(article.article_id)
-            return
-        new = [c for c in chunks if c.chunk_id not in stored]
-        vectors = self.embedder.embed([embedding_text(c) for c in new]) if new else []
-        if not stored and not stale and self.skip_near_duplicates and new:
+            return None
+        return _Plan(article, chunks, stored, stale)
+
+    def _flush(self, plans: list[_Plan], report: IngestReport) -> None:
+        """Embed the new chunks of several articles in one batch, then write article by article.
+
+        Each article's chunks go to the store in one call, so a crash leaves whole
+        articles; the new version is added before the old one is removed, so a crash
+        in between leaves an extra copy for the next run to clean up, never a gap.
+        """
+        texts = [embedding_text(c) for plan in plans for c in plan.new]
+        vectors = self.embedder.embed(texts) if texts else []
+        offset = 0
+        for plan in plans:
+            mine = vectors[offset : offset + len(plan.new)]
+            offset += len(plan.new)
+            self._write(plan, mine, report)
+        plans.clear()
+
+    def _write(self, plan: _Plan, vectors: list[list[float]], report: IngestReport) -> None:
+        article, new = plan.article, plan.new
+        if not plan.stored and not plan.stale and self.skip_near_duplicates and new:
             twin = self._near_duplicate_of(article, new, vectors)
             if twin:
                 report.duplicates.append(Skipped(article.path or article.article_id, f"near-duplicate of {twin}"))
                 return
-        # Add the new version before removing the old one: a crash in between leaves
-        # an extra copy to clean up on the next run, never a missing article.
         if new:
             self.store.add(new, vectors)
             if self.keyword is not None:
                 self.keyword.add(new)
-        self._delete_ids(sorted(stored - wanted))
-        removed = len(stored - wanted) + sum(self.delete_article(old) for old in sorted(stale))
+        obsolete = sorted(plan.stored - plan.wanted)
+        self._delete_ids(obsolete)
+        removed = len(obsolete) + sum(self.delete_article(old) for old in sorted(plan.stale))
+        self._chunks_of[article.article_id] = set(plan.wanted)
+        if article.path:
+            self._articles_at[article.path] = {article.article_id}
         report.chunks_added += len(new)
         report.chunks_removed += removed
-        (report.replaced if stored or stale else report.added).append(article.article_id)
+        (report.replaced if plan.stored or plan.stale else report.added).append(article.article_id)
+
+    def ingest_article(self, article: Article, report: IngestReport) -> None:
+        """Ingest one article now (the batch path is :meth:`ingest_paths`)."""
+        self._snapshot()
+        plan = self._plan(article, report)
+        if plan:
+            self._flush([plan], report)
 
     def _near_duplicate_of(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> str | None:
         """Another stored article telling the same story (two wires), if any: "id (title)"."""
@@ -121,6 +176,7 @@ class Ingestor:
         """Remove an article's chunks from the store and the keyword index; how many there were."""
         ids = sorted(self.store.chunk_ids(article_id=article_id))
         self._delete_ids(ids)
+        getattr(self, "_chunks_of", {}).pop(article_id, None)
         return len(ids)
 
     def ingest_paths(
@@ -137,6 +193,8 @@ class Ingestor:
         paths = list(paths)
         seen: set[str] = set()
         unreadable: set[str] = set()
+        self._snapshot()
+        pending: list[_Plan] = []
         for path in iter_files(paths):
             try:
                 articles, bad = load_articles(path, self.fields)
@@ -147,9 +205,14 @@ class Ingestor:
                 report.skipped.extend(bad)
                 for article in articles:
                     seen.add(article.article_id)
-                    self.ingest_article(article, report)
+                    plan = self._plan(article, report)
+                    if plan:
+                        pending.append(plan)
+                if sum(len(p.new) for p in pending) >= self.batch_chunks:
+                    self._flush(pending, report)
             if on_file:
                 on_file(path, report)
+        self._flush(pending, report)
         if sync:
             self._remove_unseen(paths, seen, unreadable, report)
         report.seconds = time.perf_counter() - began
