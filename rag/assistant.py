@@ -65,6 +65,15 @@ class Assistant:
         self._synced = False
         self._condensed: dict[tuple[str, tuple[str, ...]], str] = {}
 
+    def variant(self, **overrides: Any) -> Assistant:
+        """The same index and models with other settings (another backend, another top-k)."""
+        settings = self.settings.model_copy(update=overrides)
+        same_backend = settings.llm == self.settings.llm
+        return Assistant(
+            settings, embedder=self.embedder, store=self.store,
+            generator=self._generator if same_backend else None, scorer=self.scorer,
+        )  # fmt: skip
+
     @property
     def generator(self) -> Generator:
         if self._generator is None:

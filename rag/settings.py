@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     # UI.
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
+    ui_auth: str | None = Field(default=None, description="user:password that protects the UI (RAG_UI_AUTH).")
 
     @property
     def chroma_path(self) -> Path:

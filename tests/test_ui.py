@@ -1,9 +1,13 @@
-"""The chat handler without a browser, and the escaping of everything rendered."""
+"""The chat and corpus handlers without a browser, and the escaping of everything rendered."""
 
 from __future__ import annotations
 
-from ui.app import ChatHandler
-from ui.render import answer_markdown, escape
+import pytest
+
+from ui.app import ChatHandler, CorpusHandler, parse_auth
+from ui.render import escape
+
+from tests.conftest import SAMPLE
 
 
 def test_escape_neutralises_html_and_markdown():
@@ -13,42 +17,83 @@ def test_escape_neutralises_html_and_markdown():
     assert "](" not in out and "**" not in out
 
 
-def test_chat_streams_then_shows_the_verified_answer_with_sources(fake_assistant, sample_dir):
+def _numbered(assistant, question, fragment):
+    assistant.ask(question)
+    _, evidence = assistant.generator.seen[-1]
+    return next(i for i, e in enumerate(evidence, start=1) if fragment in e.quote)
+
+
+def test_chat_streams_then_shows_the_answer_with_markers_and_source_cards(fake_assistant, sample_dir):
     assistant = fake_assistant()
     assistant.ingest([sample_dir])
     question = "Where will Witkoff fly on Saturday?"
-    assistant.ask(question)  # records the evidence numbering
-    _, evidence = assistant.generator.seen[-1]
-    n = next(i for i, e in enumerate(evidence, start=1) if "fly to Rome" in e.quote)
+    n = _numbered(assistant, question, "fly to Rome")
     assistant.generator.replies.append(f"Witkoff will fly to Rome on Saturday [{n}].")
     outputs = list(ChatHandler(assistant).respond(question, []))
-    assert len(outputs) > 2  # streamed drafts, then the final answer
-    final = outputs[-1]
-    assert "Rome" in final and "<sup>[1]</sup>" in final and "**Sources**" in final
-    assert "fly to Rome on Saturday" in final
+    assert len(outputs) > 2  # drafts while generating, then the verified answer
+    chat, cards, box = outputs[-1]
+    assert box == "" and chat[0] == {"role": "user", "content": escape(question)}
+    assert 'href="#cite-1"' in chat[-1]["content"] and "Rome" in chat[-1]["content"]
+    assert 'id="cite-1"' in cards and "<mark>Witkoff will fly to Rome on Saturday" in cards
 
 
 def test_abstention_is_shown_with_what_was_searched(fake_assistant, sample_dir):
     assistant = fake_assistant("NOT IN SOURCES")
     assistant.ingest([sample_dir])
-    final = list(ChatHandler(assistant).respond("Where will Witkoff fly on Saturday?", []))[-1]
-    assert "The articles do not say" in final and "Searched for" in final
+    chat, cards, _ = list(ChatHandler(assistant).respond("Where will Witkoff fly on Saturday?", []))[-1]
+    assert "The articles do not say" in chat[-1]["content"] and "Searched the articles for" in chat[-1]["content"]
+    assert "No sources" in cards
 
 
-def test_article_html_is_escaped_in_the_sources(fake_assistant, tmp_path):
+def test_follow_up_uses_the_conversation(fake_assistant, sample_dir):
+    assistant = fake_assistant("NOT IN SOURCES", "NOT IN SOURCES")
+    assistant.ingest([sample_dir])
+    handler = ChatHandler(assistant)
+    chat, _, _ = list(handler.respond("Where will Witkoff fly on Saturday?", []))[-1]
+    list(handler.respond("Who will he meet there?", chat))
+    question, evidence = assistant.generator.seen[-1]
+    assert "Where will Witkoff fly on Saturday?" in question  # the fallback keeps the earlier turn
+    assert any("Araghchi" in e.quote for e in evidence)
+
+
+def test_filters_reach_retrieval_and_bad_dates_are_explained(fake_assistant, sample_dir):
+    assistant = fake_assistant("NOT IN SOURCES")
+    assistant.ingest([sample_dir])
+    handler = ChatHandler(assistant)
+    list(handler.respond("Where will Witkoff fly on Saturday?", [], since="2025-04-17", until="2025-04-17"))
+    _, evidence = assistant.generator.seen[-1]
+    assert evidence and all(e.date == "2025-04-17" for e in evidence)
+    chat, _, _ = list(handler.respond("Where?", [], since="April"))[-1]
+    assert "must be a date like 2025-04-17" in chat[-1]["content"]
+
+
+def test_unsupported_sentences_are_flagged_when_kept(fake_assistant, sample_dir):
+    assistant = fake_assistant()
+    assistant.settings = assistant.settings.model_copy(update={"keep_unsupported": True})
+    assistant.ingest([sample_dir])
+    question = "Where will Witkoff fly on Saturday?"
+    n = _numbered(assistant, question, "fly to Rome")
+    assistant.generator.replies.append(f"Witkoff will fly to Rome on Saturday [{n}]. He will meet Pope Leo there [{n}].")
+    chat, _, _ = list(ChatHandler(assistant).respond(question, []))[-1]
+    assert "(unsupported)" in chat[-1]["content"]
+
+
+def test_article_html_is_escaped_in_chat_and_cards(fake_assistant, tmp_path):
     corpus = tmp_path / "evil"
     corpus.mkdir()
     (corpus / "evil.txt").write_text(
         "The mayor of Springfield announced a new <img src=x onerror=alert(1)> bridge on Monday. "
-        "The bridge will open in 2027 and cost 40 million dollars."
+        "The bridge <script>alert(2)</script> will open in 2027 and cost 40 million dollars."
     )
     assistant = fake_assistant()
     assistant.ingest([corpus])
     question = "What did the mayor of Springfield announce?"
     assistant.ask(question)
     assistant.generator.replies.append("The mayor of Springfield announced a new bridge on Monday [1].")
-    final = list(ChatHandler(assistant).respond(question, []))[-1]
-    assert "<img" not in final and "&lt;img" in final
+    chat, cards, _ = list(ChatHandler(assistant).respond(question, []))[-1]
+    for rendered in (chat[-1]["content"], cards):
+        assert "<img" not in rendered and "<script" not in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt;" in cards
 
 
 def test_errors_are_shown_not_raised(fake_assistant):
@@ -60,6 +105,28 @@ def test_errors_are_shown_not_raised(fake_assistant):
 
     assistant = fake_assistant()
     assistant._generator = Broken()
-    assistant.ingest([__import__("tests.conftest", fromlist=["SAMPLE"]).SAMPLE])
-    final = list(ChatHandler(assistant).respond("Where will Witkoff fly on Saturday?", []))[-1]
-    assert "Error" in final and "&lt;down&gt;" in final
+    assistant.ingest([SAMPLE])
+    chat, _, _ = list(ChatHandler(assistant).respond("Where will Witkoff fly on Saturday?", []))[-1]
+    assert "Error" in chat[-1]["content"] and "&lt;down&gt;" in chat[-1]["content"]
+
+
+def test_corpus_upload_reports_bad_files_and_lists_and_deletes(fake_assistant, tmp_path):
+    assistant = fake_assistant()
+    good = tmp_path / "good.md"
+    good.write_text("# Harbour reopens\n\nThe harbour reopened after the storm, officials said on Monday.")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    handler = CorpusHandler(assistant)
+    message, rows = handler.upload([str(good), str(bad)])
+    assert "1 added" in message and "bad.txt" in message and "binary" in message
+    assert [r[1] for r in rows] == ["Harbour reopens"]
+    message, rows = handler.delete(rows[0][0])
+    assert "Removed" in message and rows == []
+    assert "No article" in handler.delete("nope")[0]
+
+
+def test_auth_setting_is_parsed_strictly():
+    assert parse_auth("ann:s3cret") == ("ann", "s3cret")
+    assert parse_auth(None) is None
+    with pytest.raises(ValueError):
+        parse_auth("no-colon")
