@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 # break on any other CPU.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install install-browser run test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -25,11 +25,17 @@ $(STAMP): requirements.txt requirements-model.txt pyproject.toml
 	$(BIN)/rag model
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium (a browser download does not work here).
+install-browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+
 run: install
 	$(BIN)/rag ingest $(SAMPLE)
 	$(BIN)/rag serve
 
-test: install
+test: install install-browser
 	$(BIN)/python -m pytest
 
 test-fast: install

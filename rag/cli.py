@@ -202,3 +202,7 @@ def _run(call):
         return call()
     except (ModelMissingError, StoreError, LLMError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+if __name__ == "__main__":
+    main()

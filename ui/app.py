@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -147,7 +148,7 @@ def build_app(assistant: Assistant) -> Any:
 
     chat_handler, corpus = ChatHandler(assistant), CorpusHandler(assistant)
     settings = assistant.settings
-    with gr.Blocks(title="News assistant", css=CSS, elem_id="app") as app:
+    with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
         gr.Markdown("## News assistant\nAnswers from the ingested articles only; every sentence cites its source.")
         with gr.Tab("Ask"):
             with gr.Row():
@@ -209,8 +210,9 @@ def launch(assistant: Assistant, host: str | None = None, port: int | None = Non
     host = host or settings.ui_host
     if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         print(f"warning: serving on {host} without RAG_UI_AUTH: anyone who can reach this port can use it")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home
     app = build_app(assistant)
     app.queue(default_concurrency_limit=1).launch(
-        server_name=host, server_port=port or settings.ui_port, share=False, auth=auth, show_api=False,
-        inbrowser=False,
+        server_name=host, server_port=port or settings.ui_port, share=False, auth=auth, inbrowser=False,
+        css=CSS, ssr_mode=False, footer_links=[],
     )  # fmt: skip

@@ -1,0 +1,121 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against `rag serve`.
+
+Screenshots are saved under test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.loader import load_file
+
+from tests.conftest import ROOT, SAMPLE
+from tests.servers import free_port, running
+
+pytestmark = pytest.mark.slow
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "test-artifacts" / "browser"
+ARTICLES = {load_file(p).article_id: load_file(p).text for p in SAMPLE.glob("*.txt")}
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run `make install-browser` (make test does)")
+    home = tmp_path_factory.mktemp("ui-home")
+    env = {**os.environ, "RAG_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    rag = [sys.executable, "-m", "rag.cli"]
+    subprocess.run([*rag, "ingest", str(SAMPLE)], env=env, check=True, capture_output=True)
+    port = free_port()
+    log = home / "serve.log"
+    cmd = ["env", *[f"{k}={v}" for k, v in env.items() if k.startswith(("RAG_", "PYTHONPATH"))], *rag, "serve", "--port", str(port)]
+    with running(cmd, f"http://127.0.0.1:{port}/", log, timeout=180):
+        yield f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def ask(page, question: str, timeout_s: int = 240) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    # The verified answer replaces the draft; then the cards or the abstention note appear.
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#sources'); return s && (s.querySelector('.card') || s.innerText.includes('No sources')); }",
+        timeout=timeout_s * 1000,
+    )
+
+
+def test_paris_question_shows_answer_and_verbatim_citation_cards(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server)
+    ask(page, "Who attended the Paris talks?")
+    cards = page.locator("#sources .card")
+    assert cards.count() >= 1
+    for i in range(cards.count()):
+        quote = cards.nth(i).locator("mark").inner_text()
+        assert any(quote in text or " ".join(quote.split()) in " ".join(text.split()) for text in ARTICLES.values()), quote
+    chat = page.locator("#chat").inner_text()
+    assert "Witkoff" in chat or "Rubio" in chat
+    marker = page.locator("#chat a.cite").first
+    marker.click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => location.hash") == "#cite-1"
+    page.screenshot(path=str(SHOTS / "paris-answer.png"), full_page=True)
+
+
+def test_uploaded_article_with_script_runs_nothing(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server)
+    evil = tmp_path / "evil-bridge.txt"
+    evil.write_text(
+        "date 2025-04-18 Springfield opens bridge\n\n"
+        "The mayor of Springfield, Ann Lopez, opened the new river bridge on Friday <script>window.__pwned=1;alert('x')</script>. "
+        "The bridge <img src=x onerror=\"window.__pwned=2;alert('y')\"> cost 40 million dollars and took three years to build."
+    )
+    page.get_by_role("tab", name="Corpus").click()
+    page.locator("#upload input[type=file]").set_input_files(str(evil))
+    page.locator("#ingest").click()
+    page.wait_for_function("() => document.querySelector('#ingest-status')?.innerText.includes('added')", timeout=120000)
+    assert "Springfield opens bridge" in page.locator("#articles").inner_text()
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "How much did the Springfield bridge cost?")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__pwned") is None
+    assert dialogs == []
+    text = page.locator("#sources").inner_text() + page.locator("#chat").inner_text()
+    assert "<script>" in text or "onerror" in text or "40 million" in text  # shown as text, not run
+    page.screenshot(path=str(SHOTS / "escaped-upload.png"), full_page=True)
+
+
+def test_two_pages_keep_separate_histories(server, browser):
+    first, second = browser.new_context().new_page(), browser.new_context().new_page()
+    first.goto(server)
+    second.goto(server)
+    ask(first, "Where will Witkoff fly on Saturday?")
+    ask(second, "Who is the French foreign minister?")
+    one, two = first.locator("#chat").inner_text(), second.locator("#chat").inner_text()
+    assert "Where will Witkoff fly" in one and "French foreign minister" not in one
+    assert "French foreign minister" in two and "Where will Witkoff fly" not in two
+    first.screenshot(path=str(SHOTS / "session-one.png"), full_page=True)
+    second.screenshot(path=str(SHOTS / "session-two.png"), full_page=True)
