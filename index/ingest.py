@@ -117,41 +117,76 @@ class Ingestor:
         return _Plan(article, chunks, stored, stale)
 
     def _flush(self, plans: list[_Plan], report: IngestReport) -> None:
-        """Embed the new chunks of several articles in one batch, then write article by article.
+        """Embed and write the new chunks of several articles in one batch.
 
-        Each article's chunks go to the store in one call, so a crash leaves whole
-        articles; the new version is added before the old one is removed, so a crash
-        in between leaves an extra copy for the next run to clean up, never a gap.
+        One embedding call and one store call for the whole batch (a Chroma write is
+        one transaction, so a crash leaves whole articles); the new version of an
+        article is added before its old one is removed, so a crash in between leaves
+        an extra copy for the next run to clean up, never a gap.
         """
+        if not plans:
+            return
         texts = [embedding_text(c) for plan in plans for c in plan.new]
         vectors = self.embedder.embed(texts) if texts else []
-        offset = 0
+        per_plan, offset = [], 0
         for plan in plans:
-            mine = vectors[offset : offset + len(plan.new)]
+            per_plan.append(vectors[offset : offset + len(plan.new)])
             offset += len(plan.new)
-            self._write(plan, mine, report)
-        plans.clear()
-
-    def _write(self, plan: _Plan, vectors: list[list[float]], report: IngestReport) -> None:
-        article, new = plan.article, plan.new
-        if not plan.stored and not plan.stale and self.skip_near_duplicates and new:
-            twin = self._near_duplicate_of(article, new, vectors)
-            if twin:
-                report.duplicates.append(Skipped(article.path or article.article_id, f"near-duplicate of {twin}"))
-                return
+        twins = self._near_duplicates(plans, per_plan) if self.skip_near_duplicates else {}
+        keep = [i for i in range(len(plans)) if i not in twins]
+        new = [c for i in keep for c in plans[i].new]
         if new:
-            self.store.add(new, vectors)
+            self.store.add(new, [v for i in keep for v in per_plan[i]])
             if self.keyword is not None:
                 self.keyword.add(new)
+        for i, plan in enumerate(plans):
+            if i in twins:
+                report.duplicates.append(Skipped(plan.article.path or plan.article.article_id, f"near-duplicate of {twins[i]}"))
+            else:
+                self._finish(plan, report)
+        plans.clear()
+
+    def _finish(self, plan: _Plan, report: IngestReport) -> None:
+        """Remove what the new version replaced, and account for the article."""
+        article = plan.article
         obsolete = sorted(plan.stored - plan.wanted)
         self._delete_ids(obsolete)
         removed = len(obsolete) + sum(self.delete_article(old) for old in sorted(plan.stale))
         self._chunks_of[article.article_id] = set(plan.wanted)
         if article.path:
             self._articles_at[article.path] = {article.article_id}
-        report.chunks_added += len(new)
+        report.chunks_added += len(plan.new)
         report.chunks_removed += removed
         (report.replaced if plan.stored or plan.stale else report.added).append(article.article_id)
+
+    def _near_duplicates(self, plans: list[_Plan], vectors: list[list[list[float]]]) -> dict[int, str]:
+        """Brand-new articles that repeat a stored one, or an earlier one of this batch.
+
+        Compares first chunks: cosine >= 0.95 and near-identical words (same numbers).
+        """
+        fresh = [i for i, p in enumerate(plans) if p.new and not p.stored and not p.stale]
+        if not fresh:
+            return {}
+        hits = self.store.query_many([vectors[i][0] for i in fresh], 3)
+        twins: dict[int, str] = {}
+        for i, found in zip(fresh, hits, strict=True):
+            first = plans[i].new[0]
+            for hit in found:
+                if hit.article_id != plans[i].article.article_id and hit.score >= 0.95 and near_duplicate(first.text, hit.text):
+                    twins[i] = f"{hit.article_id} ({hit.title})"
+                    break
+            if i in twins:
+                continue
+            for j in fresh:
+                if j >= i:
+                    break
+                if j in twins or plans[j].article.article_id == plans[i].article.article_id:
+                    continue
+                cosine = sum(a * b for a, b in zip(vectors[i][0], vectors[j][0], strict=True))
+                if cosine >= 0.95 and near_duplicate(first.text, plans[j].new[0].text):
+                    twins[i] = f"{plans[j].article.article_id} ({plans[j].article.title})"
+                    break
+        return twins
 
     def ingest_article(self, article: Article, report: IngestReport) -> None:
         """Ingest one article now (the batch path is :meth:`ingest_paths`)."""
@@ -159,13 +194,6 @@ class Ingestor:
         plan = self._plan(article, report)
         if plan:
             self._flush([plan], report)
-
-    def _near_duplicate_of(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> str | None:
-        """Another stored article telling the same story (two wires), if any: "id (title)"."""
-        for hit in self.store.query(vectors[0], 3):
-            if hit.article_id != article.article_id and hit.score >= 0.95 and near_duplicate(chunks[0].text, hit.text):
-                return f"{hit.article_id} ({hit.title})"
-        return None
 
     def _delete_ids(self, ids: list[str]) -> None:
         self.store.delete_ids(ids)

@@ -175,6 +175,19 @@ class ChunkStore:
                 return
             offset += _BATCH
 
+    def query_many(self, embeddings: Sequence[Sequence[float]], k: int) -> list[list[Passage]]:
+        """The ``k`` nearest chunks for each of several embeddings, in one call."""
+        if not embeddings or self.count() == 0:
+            return [[] for _ in embeddings]
+        got = self.collection.query(
+            query_embeddings=[list(e) for e in embeddings], n_results=min(k, self.count()),
+            include=["documents", "metadatas", "distances"],
+        )  # fmt: skip
+        return [
+            [Passage.from_record(i, t, m, 1.0 - float(d)) for i, t, m, d in zip(ids, docs, metas, dists, strict=True)]
+            for ids, docs, metas, dists in zip(got["ids"], got["documents"], got["metadatas"], got["distances"], strict=True)
+        ]
+
     def query(
         self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None
     ) -> list[Passage]:

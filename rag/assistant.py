@@ -92,8 +92,9 @@ class Assistant:
 
     def _ingestor(self) -> Ingestor:
         return Ingestor(
-            self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences, self.keyword
-        )
+            self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences, self.keyword,
+            fields=self.settings.field_map(),
+        )  # fmt: skip
 
     def status(self) -> dict[str, Any]:
         articles = self.store.articles()

@@ -103,10 +103,14 @@ class HybridRetriever:
 
     Each returned passage carries its cosine similarity to the query as ``score``
     (the scale abstention is calibrated on), in fused order. Near-duplicate
-    passages (the same story from two wires) are kept once.
+    passages (the same story from two wires) are kept once, and no article takes more
+    than ``per_article`` of the slots while passages of other articles remain.
     """
 
-    def __init__(self, store: ChunkStore, keyword: KeywordIndex, embedder: Embedder, pool: int = 30) -> None:
+    def __init__(
+        self, store: ChunkStore, keyword: KeywordIndex, embedder: Embedder, pool: int = 30, per_article: int = 3
+    ) -> None:
+        self.per_article = per_article
         self.store = store
         self.keyword = keyword
         self.embedder = embedder
@@ -127,11 +131,19 @@ class HybridRetriever:
             fused[chunk_id] = fused.get(chunk_id, 0.0) + boost
         order = sorted(fused, key=lambda i: -fused[i])
         out: list[Passage] = []
+        held_back: list[Passage] = []
+        per_article: dict[str, int] = {}
         for chunk_id in order:
             passage = known.get(chunk_id)
             if passage is None or any(near_duplicate(passage.text, kept.text) for kept in out):
                 continue
+            # Source diversity: one long article should not fill every slot while other
+            # articles also match; its further passages wait until the others are in.
+            if per_article.get(passage.article_id, 0) >= self.per_article:
+                held_back.append(passage)
+                continue
+            per_article[passage.article_id] = per_article.get(passage.article_id, 0) + 1
             out.append(passage)
             if len(out) == k:
-                break
-        return out
+                return out
+        return (out + held_back)[:k]

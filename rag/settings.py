@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.formats import FieldMap
+
 
 def _default_model_cache() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -31,6 +33,14 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         default=None, description="Use a Chroma server (http://host:port) instead of the embedded store."
     )
+
+    # JSON/JSONL field names, comma-separated, first present wins (RAG_FIELDS_TEXT="story,body").
+    fields_text: str | None = None
+    fields_title: str | None = None
+    fields_date: str | None = None
+    fields_url: str | None = None
+    fields_source: str | None = None
+    fields_author: str | None = None
 
     # Chunking and embeddings.
     chunk_chars: int = Field(default=700, ge=100, description="Target chunk length in characters.")
@@ -80,6 +90,15 @@ class Settings(BaseSettings):
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
     ui_auth: str | None = Field(default=None, description="user:password that protects the UI (RAG_UI_AUTH).")
+
+    def field_map(self) -> FieldMap:
+        """The JSON field names to read, defaults overridden by RAG_FIELDS_* settings."""
+        defaults = FieldMap()
+        chosen = {}
+        for name in ("text", "title", "date", "url", "source", "author"):
+            value = getattr(self, f"fields_{name}")
+            chosen[name] = tuple(v.strip() for v in value.split(",") if v.strip()) if value else getattr(defaults, name)
+        return FieldMap(**chosen)
 
     @property
     def chroma_path(self) -> Path:

@@ -51,3 +51,11 @@ class ScriptedGenerator:
         # Stream in small pieces, as a real model does.
         for i in range(0, len(reply), 7):
             yield reply[i : i + 7]
+
+
+def source_number(assistant, question: str, fragment: str) -> int:
+    """Ask once with a scripted model, and return the number the prompt gave the source
+    containing ``fragment``, so a scripted reply can cite it (numbering is deterministic)."""
+    assistant.ask(question)
+    _, evidence = assistant.generator.seen[-1]
+    return next(i for i, e in enumerate(evidence, start=1) if fragment in e.quote)

@@ -8,23 +8,17 @@ from index.loader import load_file
 from rag.assistant import ABSTAIN_TEXT
 
 from tests.conftest import SAMPLE
+from tests.fakes import source_number
 
 ARTICLES = {load_file(p).article_id: load_file(p).text for p in SAMPLE.glob("*.txt")}
-
-
-def _cite(assistant, fragment: str) -> int:
-    """The source number the scripted model should cite for a fragment of evidence."""
-    _, evidence = assistant.generator.seen[-1]
-    return next(i for i, e in enumerate(evidence, start=1) if fragment in e.quote)
 
 
 def test_answer_citations_are_verbatim_quotes_with_offsets(fake_assistant, sample_dir):
     assistant = fake_assistant()
     assistant.ingest([sample_dir])
     question = "Who is Witkoff set to meet in France?"
-    # First pass records the evidence; the second answers citing it correctly.
-    assistant.ask(question)
-    n = _cite(assistant, "Witkoff is set to meet French President Emmanuel Macron")
+    # The first pass records the evidence; the second answers citing it correctly.
+    n = source_number(assistant, question, "Witkoff is set to meet French President Emmanuel Macron")
     assistant.generator.replies.append(f"Witkoff is set to meet French President Emmanuel Macron [{n}].")
     answer = assistant.ask(question)
     assert not answer.abstained
@@ -104,9 +98,7 @@ def test_planted_fabrication_is_dropped_and_the_rest_kept(fake_assistant, sample
     assistant = fake_assistant()
     assistant.ingest([sample_dir])
     question = "Where will Witkoff fly on Saturday?"
-    assistant.ask(question)
-    _, evidence = assistant.generator.seen[-1]
-    n = next(i for i, e in enumerate(evidence, start=1) if "fly to Rome" in e.quote)
+    n = source_number(assistant, question, "fly to Rome")
     assistant.generator.replies.append(
         f"Witkoff will fly to Rome on Saturday [{n}]. He will meet Pope Leo and 12 cardinals there [{n}]."
     )

@@ -125,3 +125,13 @@ def test_unreadable_permissions_are_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(type(path), "read_bytes", denied)
     with pytest.raises(LoadError, match="cannot read: Permission denied"):
         load_file(path)
+
+
+def test_json_field_names_are_configurable(tmp_path):
+    from rag.settings import Settings
+
+    (tmp_path / "d.jsonl").write_text(json.dumps({"story": BODY, "hed": "Custom title", "when": "2024-05-02"}) + "\n")
+    settings = Settings(home=tmp_path / "h", fields_text="story", fields_title="hed, headline", fields_date="when")
+    arts, bad = load_articles(tmp_path / "d.jsonl", settings.field_map())
+    assert not bad and (arts[0].title, arts[0].date) == ("Custom title", "2024-05-02")
+    assert load_articles(tmp_path / "d.jsonl")[1]  # with the default names the text is not found

@@ -58,3 +58,43 @@ def test_timeout_is_a_clear_error(server):
     gen = OpenAIGenerator(ALIAS, KEY, server, timeout=0.001, max_tokens=64)
     with pytest.raises(LLMError, match="did not answer within|cannot connect"):
         list(gen.generate("Who attended the talks?", []))
+
+
+def test_llm_judge_tier_runs_against_the_server(server, monkeypatch):
+    from evals.gold import GoldItem
+    from evals.judge import judge
+    from evals.records import Record
+
+    quote = "Witkoff will fly to Rome on Saturday for a second round of discussions with Abbas Araghchi."
+    good = Record(
+        item=GoldItem("Where?", ["Rome"]), answer="", abstained=False,
+        sentences=[{"text": "Witkoff will fly to Rome on Saturday.", "citations": [1], "supported": True}],
+        citations={1: quote}, retrieved=[], latency=1.0,
+    )  # fmt: skip
+    monkeypatch.setenv("OPENAI_BASE_URL", server)
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    result = judge([good], ALIAS)
+    assert result["skipped"] is False and result["claims"] == 1
+    assert result["faithfulness"] in (0.0, 1.0)
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    assert judge([good], ALIAS)["skipped"] is True
+
+
+def test_eval_generate_drafts_questions_with_evidence(server, tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from rag.cli import main
+
+    out = tmp_path / "draft.jsonl"
+    env = {"RAG_HOME": str(tmp_path), "RAG_LLM": "openai", "RAG_LLM_MODEL": ALIAS, "OPENAI_BASE_URL": server,
+           "OPENAI_API_KEY": KEY}  # fmt: skip
+    result = CliRunner().invoke(main, ["eval", "generate", str(SAMPLE), "--n", "3", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    items = [json.loads(line) for line in out.read_text().splitlines()]
+    assert 1 <= len(items) <= 3
+    texts = " ".join(p.read_text() for p in SAMPLE.glob("*.txt"))
+    for item in items:
+        assert item["question"].endswith("?") or item["question"]
+        assert item["evidence"][0] in texts and item["answers"][0]

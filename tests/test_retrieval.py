@@ -129,3 +129,16 @@ def test_a_year_in_the_question_is_a_strong_signal(tmp_path):
     retriever = HybridRetriever(store, keyword, embedder)
     assert retriever.retrieve("What did the central bank do with interest rates in 2021?", 3)[0].date == "2021-03-01"
     assert retriever.retrieve("What did the central bank do with interest rates in 2023?", 3)[0].date == "2023-03-01"
+
+
+def test_one_long_article_does_not_fill_every_slot(tmp_path):
+    corpus = tmp_path / "long"
+    corpus.mkdir()
+    long = " ".join(f"The harbour strike entered day {i} as dockers in Antwerp rejected offer number {i}." for i in range(40))
+    (corpus / "long.txt").write_text(long)
+    (corpus / "short.txt").write_text("Dockers in Rotterdam joined the harbour strike on Monday, unions said.")
+    store, keyword, embedder = build(tmp_path, corpus)
+    got = HybridRetriever(store, keyword, embedder, per_article=3).retrieve("harbour strike dockers", 5)
+    assert len(got) == 5
+    assert any("Rotterdam" in p.text for p in got[:4])
+    assert sum("Antwerp" in p.text for p in got[:4]) == 3

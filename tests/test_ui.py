@@ -8,6 +8,7 @@ from ui.app import ChatHandler, CorpusHandler, parse_auth
 from ui.render import escape
 
 from tests.conftest import SAMPLE
+from tests.fakes import source_number
 
 
 def test_escape_neutralises_html_and_markdown():
@@ -17,17 +18,11 @@ def test_escape_neutralises_html_and_markdown():
     assert "](" not in out and "**" not in out
 
 
-def _numbered(assistant, question, fragment):
-    assistant.ask(question)
-    _, evidence = assistant.generator.seen[-1]
-    return next(i for i, e in enumerate(evidence, start=1) if fragment in e.quote)
-
-
 def test_chat_streams_then_shows_the_answer_with_markers_and_source_cards(fake_assistant, sample_dir):
     assistant = fake_assistant()
     assistant.ingest([sample_dir])
     question = "Where will Witkoff fly on Saturday?"
-    n = _numbered(assistant, question, "fly to Rome")
+    n = source_number(assistant, question, "fly to Rome")
     assistant.generator.replies.append(f"Witkoff will fly to Rome on Saturday [{n}].")
     outputs = list(ChatHandler(assistant).respond(question, []))
     assert len(outputs) > 2  # drafts while generating, then the verified answer
@@ -72,7 +67,7 @@ def test_unsupported_sentences_are_flagged_when_kept(fake_assistant, sample_dir)
     assistant.settings = assistant.settings.model_copy(update={"keep_unsupported": True})
     assistant.ingest([sample_dir])
     question = "Where will Witkoff fly on Saturday?"
-    n = _numbered(assistant, question, "fly to Rome")
+    n = source_number(assistant, question, "fly to Rome")
     assistant.generator.replies.append(f"Witkoff will fly to Rome on Saturday [{n}]. He will meet Pope Leo there [{n}].")
     chat, _, _ = list(ChatHandler(assistant).respond(question, []))[-1]
     assert "(unsupported)" in chat[-1]["content"]

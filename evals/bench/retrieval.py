@@ -49,10 +49,13 @@ def _answers(raw) -> list[str]:
     return [a for part in raw for a in (part if isinstance(part, list) else [part])]
 
 
-def quality(source: Path) -> dict:
-    items = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+def quality(source: Path, limit: int = 0) -> dict:
+    """The table for the first ``limit`` items (all when 0), over those items' passages."""
+    items = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()][: limit or None]
     with tempfile.TemporaryDirectory() as tmp:
-        corpus, _ = build(source, Path(tmp))
+        subset = Path(tmp) / "subset.jsonl"
+        subset.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+        corpus, _ = build(subset, Path(tmp))
         assistant = Assistant(Settings(home=Path(tmp) / "home", llm="extractive"))
         began = time.perf_counter()
         report = assistant.ingest([corpus])
