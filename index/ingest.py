@@ -100,6 +100,7 @@ class Ingestor:
     def _snapshot(self) -> None:
         """What the store holds, read once per run (not two queries per article)."""
         self._chunks_of: dict[str, set[str]] = {}
+        self._pending: set[str] = set()
         self._articles_at: dict[str, set[str]] = {}
         for meta in self.store.iter_metadata():
             self._chunks_of.setdefault(meta["article_id"], set()).add(meta["chunk_id"])
@@ -107,6 +108,11 @@ class Ingestor:
                 self._articles_at.setdefault(meta["path"], set()).add(meta["article_id"])
 
     def _plan(self, article: Article, report: IngestReport) -> _Plan | None:
+        if article.article_id in self._pending:
+            # The same article twice in one batch (two files with the same text or URL):
+            # the first copy is about to be written; the second changes nothing.
+            report.unchanged.append(article.article_id)
+            return None
         chunks = chunk_article(article, self.chunk_chars, self.overlap_sentences)
         stored = set(self._chunks_of.get(article.article_id, set()))
         # Earlier versions of the same file have other (content-derived) article ids.
@@ -114,6 +120,7 @@ class Ingestor:
         if stored == {c.chunk_id for c in chunks} and not stale:
             report.unchanged.append(article.article_id)
             return None
+        self._pending.add(article.article_id)
         return _Plan(article, chunks, stored, stale)
 
     def _flush(self, plans: list[_Plan], report: IngestReport) -> None:
@@ -145,6 +152,7 @@ class Ingestor:
             else:
                 self._finish(plan, report)
         plans.clear()
+        self._pending.clear()
 
     def _finish(self, plan: _Plan, report: IngestReport) -> None:
         """Remove what the new version replaced, and account for the article."""

@@ -109,3 +109,15 @@ def test_near_duplicate_article_is_reported_not_doubled(tmp_path, sample_dir):
     report = ingestor.ingest_paths([sample_dir])
     assert len(report.duplicates) == 1 and "near-duplicate of" in report.duplicates[0].reason
     assert ingestor.store.count() == count
+
+
+def test_the_same_article_twice_in_one_batch_is_written_once(tmp_path):
+    corpus = tmp_path / "twice"
+    corpus.mkdir()
+    text = "The ferry service resumed on Sunday after repairs to the pier, the operator said."
+    (corpus / "a.txt").write_text(text)
+    (corpus / "b.txt").write_text(text)
+    ingestor = make(tmp_path)
+    report = ingestor.ingest_paths([corpus])
+    assert len(report.added) == 1 and len(report.unchanged) == 1
+    assert ingestor.store.count() == 1

@@ -46,6 +46,7 @@ def main() -> dict:
 
         totals, firsts, bare, rows = [], [], [], []
         for question in QUESTIONS:
+            gen._load().create_chat_completion(messages=build_messages(QUESTIONS[0], []), max_tokens=1)
             answer = assistant.ask(question)
             totals.append(answer.timings.total)
             if answer.timings.first_token is not None:
@@ -57,6 +58,9 @@ def main() -> dict:
             evidence = select_evidence(
                 question, assistant.search(question), assistant.embedder, assistant.settings.evidence_sentences
             )
+            # Same cache state as the assistant's call had: the fixed prefix cached, this
+            # question's part not (otherwise llama.cpp would reuse the whole prompt).
+            gen._load().create_chat_completion(messages=build_messages(QUESTIONS[0], []), max_tokens=1)
             began = time.perf_counter()
             gen._load().create_chat_completion(
                 messages=build_messages(question, evidence), max_tokens=gen.max_tokens, temperature=0.0
