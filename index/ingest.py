@@ -86,7 +86,7 @@ class Ingestor:
         keyword: KeywordIndex | None = None,
         fields: FieldMap | None = None,
         skip_near_duplicates: bool = True,
-        batch_chunks: int = 64,
+        batch_chunks: int = 256,
     ) -> None:
         self.batch_chunks = batch_chunks
         self.fields = fields or FieldMap()

@@ -12,6 +12,10 @@ from evals.bench.retrieval import quality
 from evals.rgb import DEFAULT_SOURCE
 
 pytestmark = pytest.mark.slow
+# Measured on these 40 questions (see the note of issue 4): vector @1 0.50 @5 0.80,
+# BM25 @1 0.33 @5 0.73, hybrid @1 0.45 @5 0.85 @10 0.975. Floors sit 0.05 under hybrid.
+FLOOR_AT1 = 0.40
+FLOOR_AT5 = 0.80
 
 
 @pytest.fixture(scope="module")
