@@ -119,3 +119,24 @@ def test_two_pages_keep_separate_histories(server, browser):
     assert "French foreign minister" in two and "Where will Witkoff fly" not in two
     first.screenshot(path=str(SHOTS / "session-one.png"), full_page=True)
     second.screenshot(path=str(SHOTS / "session-two.png"), full_page=True)
+
+
+def test_auth_protects_the_app(tmp_path):
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    port = free_port()
+    env = {"RAG_HOME": str(tmp_path), "RAG_UI_AUTH": "ann:s3cret", "RAG_LLM": "extractive", "PYTHONPATH": str(ROOT)}
+    cmd = ["env", *[f"{k}={v}" for k, v in env.items()], sys.executable, "-m", "rag.cli", "serve", "--port", str(port)]
+    base = f"http://127.0.0.1:{port}"
+    with running(cmd, f"{base}/", tmp_path / "serve.log", timeout=180):
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(f"{base}/config", timeout=10)
+        assert denied.value.code == 401
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with pytest.raises(urllib.error.HTTPError):
+            opener.open(f"{base}/login", urllib.parse.urlencode({"username": "ann", "password": "nope"}).encode(), timeout=10)
+        opener.open(f"{base}/login", urllib.parse.urlencode({"username": "ann", "password": "s3cret"}).encode(), timeout=10)
+        assert opener.open(f"{base}/config", timeout=10).status == 200
