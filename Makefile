@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python -m evals.bench.rgb_eval --backends extractive,local
 
 lint: install
+	$(BIN)/pip install --disable-pip-version-check -q ruff==0.17.5
 	$(BIN)/python -m ruff check rag index ui evals tests
 
 clean:
