@@ -196,13 +196,6 @@ class Ingestor:
                     break
         return twins
 
-    def ingest_article(self, article: Article, report: IngestReport) -> None:
-        """Ingest one article now (the batch path is :meth:`ingest_paths`)."""
-        self._snapshot()
-        plan = self._plan(article, report)
-        if plan:
-            self._flush([plan], report)
-
     def _delete_ids(self, ids: list[str]) -> None:
         self.store.delete_ids(ids)
         if self.keyword is not None:

@@ -121,13 +121,8 @@ class ChunkStore:
                 return ids
             offset += _BATCH
 
-    def chunk_ids(self, article_id: str | None = None, path: str | None = None) -> set[str]:
-        where: dict[str, Any] = {"article_id": article_id} if article_id else {"path": path}
-        return set(self.collection.get(where=where, include=[])["ids"])
-
-    def article_ids_for_path(self, path: str) -> set[str]:
-        got = self.collection.get(where={"path": path}, include=["metadatas"])
-        return {m["article_id"] for m in got["metadatas"] or []}
+    def chunk_ids(self, article_id: str) -> set[str]:
+        return set(self.collection.get(where={"article_id": article_id}, include=[])["ids"])
 
     def iter_metadata(self) -> Iterator[dict[str, Any]]:
         """Every chunk's metadata (with ``chunk_id``), in pages."""
