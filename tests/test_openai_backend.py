@@ -96,5 +96,5 @@ def test_eval_generate_drafts_questions_with_evidence(server, tmp_path, monkeypa
     assert 1 <= len(items) <= 3
     texts = " ".join(p.read_text() for p in SAMPLE.glob("*.txt"))
     for item in items:
-        assert item["question"].endswith("?") or item["question"]
+        assert item["question"].strip()
         assert item["evidence"][0] in texts and item["answers"][0]
