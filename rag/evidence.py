@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from index.embedder import Embedder
 from index.sentences import split_sentences
 from index.types import Passage
+from rag.answer_kind import question_kind
 from rag.text import content_words, names, numbers, stem
 from rag.types import Evidence
 
@@ -94,14 +95,14 @@ def answer_type_match(question: str, sentence: str) -> float:
     "Who" wants names, "how many/much" numbers, "when" dates: a sentence listing four
     people is a better source for "Who attended?" than one about the talks' mood.
     """
-    q = question.lower()
-    if q.startswith("who") or " who " in q:
+    kind = question_kind(question)
+    if kind == "name":
         return min(1.0, len(names(sentence)) / 4)
-    if "how many" in q or "how much" in q:
+    if kind in ("number", "amount"):
         return 1.0 if numbers(sentence) else 0.0
-    if q.startswith("when") or "what date" in q or "what day" in q:
+    if kind == "date":
         return 1.0 if _DATE_WORDS.search(sentence) else 0.0
-    if q.startswith("where"):
+    if kind == "place":
         return min(1.0, len(names(sentence)) / 2)
     return 0.0
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from index.embedder import Embedder
 from index.keyword import KeywordIndex
+from index.similarity import Fingerprint
 from index.store import ChunkStore
 from index.types import Passage
-from index.similarity import near_duplicate
+from rag.rerank import rerank
 
 
 @dataclass(frozen=True)
@@ -99,18 +100,27 @@ def signal_boosts(query: str, passages: dict[str, Passage]) -> dict[str, float]:
 
 
 class HybridRetriever:
-    """Vector search and BM25 over the same chunks, fused by reciprocal rank.
+    """Vector search and BM25 over the same chunks, fused by reciprocal rank, then reranked.
 
-    Each returned passage carries its cosine similarity to the query as ``score``
-    (the scale abstention is calibrated on), in fused order. Near-duplicate
+    The fused candidates are reranked by whether a sentence of theirs holds the kind
+    of answer asked (``rag.rerank``; ``reranking=False`` keeps the fused order). Each
+    returned passage carries its cosine similarity to the query as ``score`` (the
+    scale abstention is calibrated on). Near-duplicate
     passages (the same story from two wires) are kept once, and no article takes more
     than ``per_article`` of the slots while passages of other articles remain.
     """
 
     def __init__(
-        self, store: ChunkStore, keyword: KeywordIndex, embedder: Embedder, pool: int = 30, per_article: int = 3
+        self,
+        store: ChunkStore,
+        keyword: KeywordIndex,
+        embedder: Embedder,
+        pool: int = 30,
+        per_article: int = 3,
+        reranking: bool = True,
     ) -> None:
         self.per_article = per_article
+        self.reranking = reranking
         self.store = store
         self.keyword = keyword
         self.embedder = embedder
@@ -129,13 +139,20 @@ class HybridRetriever:
         known.update({p.chunk_id: p for p in self.store.passages(missing, vector)})
         for chunk_id, boost in signal_boosts(query, known).items():
             fused[chunk_id] = fused.get(chunk_id, 0.0) + boost
-        order = sorted(fused, key=lambda i: -fused[i])
+        ranked = [known[i] for i in sorted(fused, key=lambda i: -fused[i]) if i in known]
+        if self.reranking:
+            ranked = rerank(query, ranked[:n]) + ranked[n:]
+        return self._diverse(ranked, k)
+
+    def _diverse(self, ranked: list[Passage], k: int) -> list[Passage]:
+        """The first ``k`` of ``ranked`` without near-duplicates, at most ``per_article`` per article first."""
         out: list[Passage] = []
+        prints: list[Fingerprint] = []
         held_back: list[Passage] = []
         per_article: dict[str, int] = {}
-        for chunk_id in order:
-            passage = known.get(chunk_id)
-            if passage is None or any(near_duplicate(passage.text, kept.text) for kept in out):
+        for passage in ranked:
+            fingerprint = Fingerprint.of(passage.text)
+            if any(fingerprint.near(kept) for kept in prints):
                 continue
             # Source diversity: one long article should not fill every slot while other
             # articles also match; its further passages wait until the others are in.
@@ -144,6 +161,7 @@ class HybridRetriever:
                 continue
             per_article[passage.article_id] = per_article.get(passage.article_id, 0) + 1
             out.append(passage)
+            prints.append(fingerprint)
             if len(out) == k:
                 return out
         return (out + held_back)[:k]

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from index.embedder import Embedder
 from index.sentences import split_sentences
+from rag.answer_kind import question_kind
 from rag.text import content_words, find_markers, fold, names, numbers, stem, strip_markers, words
 from rag.types import AnswerSentence, Evidence
 
@@ -145,10 +146,10 @@ def answers_the_kind_asked(question: str, answer: str) -> bool:
     A true, cited sentence that does not hold the kind of thing asked for is not an
     answer ("How many soldiers?" answered with a sentence about the force's purpose).
     """
-    q = question.lower().strip()
-    if q.startswith(("how many", "how much")) or " how many " in q:
+    kind = question_kind(question)
+    if kind in ("number", "amount"):
         return bool(_NUMBER_WORDS.search(answer))
-    if q.startswith(("when", "what year", "in which year", "what date", "what day")):
+    if kind == "date":
         return bool(_TIME_WORDS.search(answer))
     return True
 

@@ -1,6 +1,8 @@
 """Retrieval quality on RGB (vector, BM25, hybrid) and retrieval latency at 1k and 20k chunks.
 
-Quality: every positive and negative passage of RGB en_fact is one article; for each
+Quality: every positive and negative passage of RGB en_fact is one article; the
+rows are vector search alone, BM25 alone, both fused by reciprocal rank (``rrf``) and
+the project's retriever (``hybrid``: the fusion reranked by ``rag.rerank``). For each
 query, answer-recall@k is whether a top-k passage contains a gold answer (as RGB's
 own ``checkanswer``: case-insensitive containment of the answer or one of its
 spellings), and MRR@10 the reciprocal rank of the first such passage.
@@ -63,6 +65,7 @@ def quality(source: Path, limit: int = 0) -> dict:
         retrievers = {
             "vector": VectorRetriever(assistant.store, assistant.embedder),
             "bm25": KeywordOnly(assistant.store, assistant.keyword),
+            "rrf": HybridRetriever(assistant.store, assistant.keyword, assistant.embedder, reranking=False),
             "hybrid": HybridRetriever(assistant.store, assistant.keyword, assistant.embedder),
         }
         table = {}

@@ -1,0 +1,81 @@
+"""The answer-kind reading of questions and the reranking built on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.types import Passage
+from rag.answer_kind import Asked, question_kind
+from rag.rerank import rerank
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who attended the Paris talks?", "name"),
+        ("Which country won the most medals at the 2018 Winter Olympics?", "name"),
+        ("What movie won the Oscar for Best Animated Film in 2020?", "name"),
+        ("When was Diablo 3 released?", "date"),
+        ("What is the release date of Cyberpunk 2077?", "date"),
+        ("In which year did the war begin?", "date"),
+        ("How many soldiers will the force have?", "number"),
+        ("How much is the minerals agreement worth?", "amount"),
+        ("What was Tesla's revenue in Q1 2021?", "amount"),
+        ("Where is Rubio flying on Saturday?", "place"),
+        ("What did Macron say at the press conference?", None),
+    ],
+)
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_a_name_the_question_already_holds_is_no_answer():
+    asked = Asked.of("Who won Wimbledon in 2021?")
+    assert asked.held_in("Wimbledon was played in 2021.") == 0.0
+    assert asked.held_in("Ashleigh Barty won Wimbledon.") == 1.0
+
+
+def test_a_full_date_counts_more_than_the_question_s_own_year():
+    asked = Asked.of("When was the 2021 NBA Draft?")
+    assert asked.held_in("The 2021 NBA Draft was held on July 29, 2021.") == 1.0
+    assert asked.held_in("The 2021 NBA Draft drew a record audience.") == 0.0
+    assert asked.held_in("The draft moved to 2022.") == 0.5
+
+
+def test_amounts_need_a_unit_to_count_fully():
+    asked = Asked.of("What was Tesla's revenue in Q1 2021?")
+    assert asked.held_in("Revenue was $10.4 billion.") == 1.0
+    assert asked.held_in("Tesla delivered 184,800 cars.") == 0.5
+    assert asked.held_in("Revenue grew strongly.") == 0.0
+
+
+def _passage(n: int, text: str, score: float) -> Passage:
+    return Passage(f"c{n}", f"a{n}", f"t{n}", text, 0, len(text), score)
+
+
+def test_rerank_lifts_the_passage_that_holds_the_answer_kind():
+    topical = _passage(1, "Wimbledon women's singles: players by number of titles won since 1968.", 0.62)
+    answer = _passage(2, "Ashleigh Barty won the women's singles title at Wimbledon in 2021.", 0.60)
+    other = _passage(3, "Tickets for Wimbledon sell out every year in the public ballot.", 0.55)
+    order = rerank("Who won the women's singles Wimbledon in 2021?", [topical, answer, other])
+    assert order[0] is answer
+    # The same passages, their scores still the cosine similarities abstention reads.
+    assert sorted((p.chunk_id, p.score) for p in order) == [("c1", 0.62), ("c2", 0.60), ("c3", 0.55)]
+
+
+def test_rerank_needs_the_answer_near_the_question_s_words():
+    # Both hold a date; the one whose dated sentence is about what was asked wins.
+    elsewhere = _passage(1, "Diablo III is an action game. The studio moved offices on March 3, 2010.", 0.60)
+    on_topic = _passage(2, "Diablo III was released on May 15, 2012 for Windows and Mac.", 0.58)
+    assert rerank("When was Diablo III released?", [elsewhere, on_topic])[0] is on_topic
+
+
+def test_open_questions_keep_the_fused_order():
+    first, second = _passage(1, "Macron spoke of progress.", 0.4), _passage(2, "Rubio said talks went well.", 0.9)
+    assert rerank("What did Macron say?", [first, second]) == [first, second]
+
+
+def test_a_strong_retrieval_lead_is_not_overturned_by_a_stray_name():
+    lead = _passage(1, "Ashleigh Barty won the women's singles title at Wimbledon in 2021.", 0.80)
+    stray = _passage(2, "Roger Federer and Serena Williams attended a charity gala.", 0.20)
+    assert rerank("Who won Wimbledon in 2021?", [lead, stray])[0] is lead
