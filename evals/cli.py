@@ -26,8 +26,15 @@ def eval_command() -> None:
 
 @eval_command.command("run")
 @click.argument("suite", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="An earlier report.json.")
-@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Write report.json and report.html here.")
+@click.option(
+    "--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="An earlier report.json."
+)
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write report.json and report.html here.",
+)
 @click.option("--control", help="Run against a deliberately broken assistant (see evals/controls.py).")
 @click.option("--corpus", type=click.Path(exists=True, path_type=Path), multiple=True, help="Ingest these first.")
 @click.option("--backend", type=click.Choice(["local", "openai", "extractive"]), help="Overrides RAG_LLM.")
@@ -50,7 +57,9 @@ def run(ctx, suite: Path, baseline: Path | None, report_dir: Path | None, contro
         assistant.ingest(list(corpus))
     items = load_suite(suite)
     began = time.perf_counter()
-    records = run_suite(assistant, items, lambda i, item: click.echo(f"[{i + 1}/{len(items)}] {item.question}", err=True))
+    records = run_suite(
+        assistant, items, lambda i, item: click.echo(f"[{i + 1}/{len(items)}] {item.question}", err=True)
+    )
     if control:
         records = controls.apply(control, records)
     result = score(records, assistant.scorer)

@@ -55,7 +55,13 @@ def draft_gold_set(settings: Settings, paths: list[Path], count: int) -> list[di
         if not q or not a:
             continue
         items.append(
-            {"question": q.group(1).strip(), "answers": [a.group(1).strip().rstrip(".")], "answerable": True,
-             "articles": [article_id], "evidence": [sentence], "kind": "draft"}  # fmt: skip
+            {
+                "question": q.group(1).strip(),
+                "answers": [a.group(1).strip().rstrip(".")],
+                "answerable": True,
+                "articles": [article_id],
+                "evidence": [sentence],
+                "kind": "draft",
+            }  # fmt: skip
         )
     return items

@@ -51,9 +51,13 @@ def load_suite(path: Path) -> list[GoldItem]:
             raise GoldError(f"{path}:{number}: an answerable question needs 'answers'")
         items.append(
             GoldItem(
-                question=raw["question"], answers=list(raw.get("answers", [])), answerable=answerable,
-                articles=list(raw.get("articles", [])), evidence=list(raw.get("evidence", [])),
-                history=list(raw.get("history", [])), kind=str(raw.get("kind", "")),
+                question=raw["question"],
+                answers=list(raw.get("answers", [])),
+                answerable=answerable,
+                articles=list(raw.get("articles", [])),
+                evidence=list(raw.get("evidence", [])),
+                history=list(raw.get("history", [])),
+                kind=str(raw.get("kind", "")),
             )  # fmt: skip
         )
     if not items:

@@ -73,7 +73,9 @@ def answer_metrics(record: Record) -> dict[str, float | None]:
     return {
         "correct": float(correct),
         "f1": 0.0 if record.abstained else max(token_f1(record.answer, a) for a in item.answers),
-        "alias_recall": 0.0 if record.abstained else sum(contains_alias(record.answer, [a]) for a in item.answers) / len(item.answers),
+        "alias_recall": 0.0
+        if record.abstained
+        else sum(contains_alias(record.answer, [a]) for a in item.answers) / len(item.answers),
         "crag": 0.0 if record.abstained else (1.0 if correct else -1.0),
         "abstained_unanswerable": None,
         "false_abstain": float(record.abstained),
@@ -95,7 +97,9 @@ def citation_metrics(record: Record, scorer: SupportScorer) -> dict[str, float |
             supported += 1
         for n, quote in quotes.items():
             total += 1
-            alone = bool(quote) and scorer.score(sentence["text"], [quote], question, record.contexts.get(n, "")).supported
+            alone = (
+                bool(quote) and scorer.score(sentence["text"], [quote], question, record.contexts.get(n, "")).supported
+            )
             others = [q for m, q in quotes.items() if m != n and q]
             rest_context = " ".join(record.contexts.get(m, "") for m in quotes if m != n)
             rest = bool(others) and scorer.score(sentence["text"], others, question, rest_context).supported

@@ -28,7 +28,9 @@ class Record:
             item=item,
             answer=answer.answer,
             abstained=answer.abstained,
-            sentences=[{"text": s.text, "citations": list(s.citations), "supported": s.supported} for s in answer.sentences],
+            sentences=[
+                {"text": s.text, "citations": list(s.citations), "supported": s.supported} for s in answer.sentences
+            ],
             citations={c.n: c.quote for c in answer.citations},
             retrieved=retrieved,
             latency=answer.timings.total,

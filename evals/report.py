@@ -83,15 +83,15 @@ def write_html(path: Path, records: Sequence[Record], aggregate: dict[str, Any],
     plots = _histogram_svg([r.latency for r in records], "latency per question (s)") + _histogram_svg(
         [r.metrics["crag"] for r in records if r.metrics.get("crag") is not None], "CRAG score per question"
     )
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Eval report: {e(meta.get('suite', ''))}</title>
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Eval report: {e(meta.get("suite", ""))}</title>
 <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto}}td{{padding:2px 10px}}
 .loud{{background:#fde2a7;padding:6px;font-weight:bold}}.FAILED{{color:#b00}}.PASSED{{color:#070}}</style></head><body>
-<h1>Eval report: {e(meta.get('suite', ''))}</h1>
-<p>Backend {e(str(meta.get('backend')))}; control {e(str(meta.get('control') or 'none'))}; {len(records)} questions in {meta.get('seconds', 0):.0f}s.</p>
+<h1>Eval report: {e(meta.get("suite", ""))}</h1>
+<p>Backend {e(str(meta.get("backend")))}; control {e(str(meta.get("control") or "none"))}; {len(records)} questions in {meta.get("seconds", 0):.0f}s.</p>
 <h2 class="{verdict}">Gate {verdict}</h2><ul>{gate_lines}</ul>{judge_html}
 <h2>Metrics</h2><table><tr><th>metric</th><th>value</th><th>threshold</th></tr>{rows}</table>
 <h2>Distributions</h2>{plots}
-<h2>Failing questions ({len(failing)})</h2>{''.join(_record_html(r) for r in failing)}
+<h2>Failing questions ({len(failing)})</h2>{"".join(_record_html(r) for r in failing)}
 </body></html>"""
     path.write_text(page, encoding="utf-8")
 

@@ -42,8 +42,13 @@ def build(source: Path, out_dir: Path) -> tuple[Path, Path]:
                     (corpus / f"{item['id']:03d}-{kind}-{j}.txt").write_text(passage, encoding="utf-8")
             gold.write(
                 json.dumps(
-                    {"question": item["query"], "answers": _answers(item["answer"]), "answerable": True,
-                     "evidence": [" ".join(p.split()) for p in item["positive"]], "kind": "rgb"},  # fmt: skip
+                    {
+                        "question": item["query"],
+                        "answers": _answers(item["answer"]),
+                        "answerable": True,
+                        "evidence": [" ".join(p.split()) for p in item["positive"]],
+                        "kind": "rgb",
+                    },  # fmt: skip
                     ensure_ascii=False,
                 )
                 + "\n"

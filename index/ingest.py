@@ -148,7 +148,9 @@ class Ingestor:
                 self.keyword.add(new)
         for i, plan in enumerate(plans):
             if i in twins:
-                report.duplicates.append(Skipped(plan.article.path or plan.article.article_id, f"near-duplicate of {twins[i]}"))
+                report.duplicates.append(
+                    Skipped(plan.article.path or plan.article.article_id, f"near-duplicate of {twins[i]}")
+                )
             else:
                 self._finish(plan, report)
         plans.clear()
@@ -180,7 +182,11 @@ class Ingestor:
         for i, found in zip(fresh, hits, strict=True):
             first = plans[i].new[0]
             for hit in found:
-                if hit.article_id != plans[i].article.article_id and hit.score >= 0.95 and near_duplicate(first.text, hit.text):
+                if (
+                    hit.article_id != plans[i].article.article_id
+                    and hit.score >= 0.95
+                    and near_duplicate(first.text, hit.text)
+                ):
                     twins[i] = f"{hit.article_id} ({hit.title})"
                     break
             if i in twins:

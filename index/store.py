@@ -62,9 +62,7 @@ class ChunkStore:
     def collection(self) -> Any:
         if self._collection is None:
             client = _client(self.path, self.url)
-            self._collection = client.get_or_create_collection(
-                self.collection_name, metadata={"hnsw:space": "cosine"}
-            )
+            self._collection = client.get_or_create_collection(self.collection_name, metadata={"hnsw:space": "cosine"})
         return self._collection
 
     @property
@@ -180,12 +178,12 @@ class ChunkStore:
         )  # fmt: skip
         return [
             [Passage.from_record(i, t, m, 1.0 - float(d)) for i, t, m, d in zip(ids, docs, metas, dists, strict=True)]
-            for ids, docs, metas, dists in zip(got["ids"], got["documents"], got["metadatas"], got["distances"], strict=True)
+            for ids, docs, metas, dists in zip(
+                got["ids"], got["documents"], got["metadatas"], got["distances"], strict=True
+            )
         ]
 
-    def query(
-        self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None
-    ) -> list[Passage]:
+    def query(self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[Passage]:
         """The ``k`` chunks nearest to ``embedding``, best first, scored by cosine similarity."""
         total = self.count()
         if total == 0:

@@ -23,7 +23,7 @@ _MONTH = (
 FULL_DATE = re.compile(
     rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b", re.IGNORECASE
 )
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d\s?(?:billion|million|trillion|bn|dollars?|euros?|pounds?|yen|percent|%)\b|"
     r"\b(?:usd|eur|gbp)\s?\d",
@@ -73,7 +73,7 @@ class Asked:
     @classmethod
     def of(cls, question: str) -> Asked:
         return cls(
-            question_kind(question), frozenset(stem(w) for w in words(question)), frozenset(_YEAR.findall(question))
+            question_kind(question), frozenset(stem(w) for w in words(question)), frozenset(YEAR.findall(question))
         )
 
     def held_in(self, text: str) -> float:
@@ -88,7 +88,7 @@ class Asked:
         if kind == "date":
             if FULL_DATE.search(text):
                 return 1.0
-            return 0.5 if set(_YEAR.findall(text)) - self.years else 0.0
+            return 0.5 if set(YEAR.findall(text)) - self.years else 0.0
         if kind == "amount":
             return 1.0 if _MONEY.search(text) else 0.5 if _NUMBER.search(text) else 0.0
         if kind == "number":

@@ -48,7 +48,9 @@ def condense(question: str, history: Sequence[str], generator: Generator | None)
     if generator is not None:
         listing = "\n".join(f"- {h.strip()}" for h in history[-3:])
         try:
-            reply = chat(generator, [{"role": "user", "content": PROMPT.format(history=listing, question=question)}], 48)
+            reply = chat(
+                generator, [{"role": "user", "content": PROMPT.format(history=listing, question=question)}], 48
+            )
         except LLMError:
             reply = ""
         candidate = reply.strip().splitlines()[0].strip().strip('"“”') if reply.strip() else ""

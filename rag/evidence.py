@@ -72,9 +72,19 @@ def passage_sentences(passages: Sequence[Passage]) -> list[Evidence]:
             seen.add(key)
             out.append(
                 Evidence(
-                    article_id=p.article_id, title=p.title, quote=quote, start=p.start + s, end=p.start + e,
-                    chunk_id=p.chunk_id, passage=p.text, passage_start=p.start, score=p.score,
-                    date=p.date, source=p.source, url=p.url, heading=heading,
+                    article_id=p.article_id,
+                    title=p.title,
+                    quote=quote,
+                    start=p.start + s,
+                    end=p.start + e,
+                    chunk_id=p.chunk_id,
+                    passage=p.text,
+                    passage_start=p.start,
+                    score=p.score,
+                    date=p.date,
+                    source=p.source,
+                    url=p.url,
+                    heading=heading,
                 )  # fmt: skip
             )
     return out

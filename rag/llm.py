@@ -70,9 +70,7 @@ class LocalGenerator:
         """Any chat prompt, streamed (used for answers, follow-up condensing, drafting gold sets)."""
         with self._lock:
             llm = self._load()
-            stream = llm.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=0.0, stream=True
-            )
+            stream = llm.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=0.0, stream=True)
             for chunk in stream:
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:

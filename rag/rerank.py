@@ -11,23 +11,21 @@ weights are round numbers, chosen on the RGB benchmark as a whole (see the READM
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from index.sentences import split_sentences
 from index.types import Passage
-from rag.answer_kind import Asked
+from rag.answer_kind import YEAR, Asked
 from rag.text import content_words, stem
 
 COSINE_WEIGHT = 2.0
 RANK_WEIGHT = 2.0
 RANK_K = 60  # rank prior 1 / (1 + rank / RANK_K): the same smoothing as the fusion's
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 
 
 def terms(text: str) -> set[str]:
     """Content-word stems and years: what a sentence shares with a question."""
-    return {stem(w) for w in content_words(text)} | set(_YEAR.findall(text))
+    return {stem(w) for w in content_words(text)} | set(YEAR.findall(text))
 
 
 def answer_sentence_score(asked: Asked, question_terms: set[str], text: str) -> float:

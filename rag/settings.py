@@ -65,7 +65,8 @@ class Settings(BaseSettings):
         "(on the sample suite unanswerable questions scored 0.11-0.42, answerable ones 0.38-0.80).",
     )
     extractive_min_evidence: float = Field(
-        default=0.42, description="The extractive backend, which cannot judge relevance itself, answers only above this."
+        default=0.42,
+        description="The extractive backend, which cannot judge relevance itself, answers only above this.",
     )
 
     # Answer generation.
@@ -84,7 +85,9 @@ class Settings(BaseSettings):
 
     # Verification.
     min_support: float = Field(default=0.5, ge=0.0, le=1.0, description="Support score a sentence needs.")
-    keep_unsupported: bool = Field(default=False, description="Show unsupported sentences flagged instead of dropping them.")
+    keep_unsupported: bool = Field(
+        default=False, description="Show unsupported sentences flagged instead of dropping them."
+    )
 
     # UI.
     ui_host: str = "127.0.0.1"

@@ -22,7 +22,6 @@ from rag.answer_kind import question_kind
 from rag.text import content_words, find_markers, fold, names, numbers, stem, strip_markers, words
 from rag.types import AnswerSentence, Evidence
 
-
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 
 
@@ -79,9 +78,7 @@ class LexicalEmbeddingScorer:
         missing += sorted(n for n in numbers(claim) if n not in folded_source.replace(",", ""))
         claim_words = [w for w in content_words(claim) if w not in asked]
         source_stems = {stem(w) for w in source_words}
-        coverage = (
-            sum(stem(w) in source_stems for w in claim_words) / len(claim_words) if claim_words else 1.0
-        )
+        coverage = sum(stem(w) in source_stems for w in claim_words) / len(claim_words) if claim_words else 1.0
         cosine = max(0.0, self._cosine(claim, premises)) if self.embedder else coverage
         value = round(0.6 * coverage + 0.4 * cosine, 4)
         if missing:

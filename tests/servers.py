@@ -32,7 +32,9 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float, headers: dict | N
 
 
 @contextlib.contextmanager
-def running(cmd: list[str], ready_url: str, log: Path, timeout: float = 180, headers: dict | None = None) -> Iterator[None]:
+def running(
+    cmd: list[str], ready_url: str, log: Path, timeout: float = 180, headers: dict | None = None
+) -> Iterator[None]:
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
         try:

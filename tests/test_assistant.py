@@ -6,7 +6,6 @@ import json
 
 from index.loader import load_file
 from rag.assistant import ABSTAIN_TEXT
-
 from tests.conftest import SAMPLE
 from tests.fakes import source_number
 

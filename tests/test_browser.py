@@ -6,7 +6,6 @@ Screenshots are saved under test-artifacts/browser/.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from index.loader import load_file
-
 from tests.conftest import ROOT, SAMPLE
 from tests.servers import free_port, running
 
@@ -38,7 +36,14 @@ def server(tmp_path_factory):
     subprocess.run([*rag, "ingest", str(SAMPLE)], env=env, check=True, capture_output=True)
     port = free_port()
     log = home / "serve.log"
-    cmd = ["env", *[f"{k}={v}" for k, v in env.items() if k.startswith(("RAG_", "PYTHONPATH"))], *rag, "serve", "--port", str(port)]
+    cmd = [
+        "env",
+        *[f"{k}={v}" for k, v in env.items() if k.startswith(("RAG_", "PYTHONPATH"))],
+        *rag,
+        "serve",
+        "--port",
+        str(port),
+    ]
     with running(cmd, f"http://127.0.0.1:{port}/", log, timeout=180):
         yield f"http://127.0.0.1:{port}/"
 
@@ -59,7 +64,8 @@ def ask(page, question: str, timeout_s: int = 240) -> None:
     page.locator("#ask").click()
     # The verified answer replaces the draft; then the cards or the abstention note appear.
     page.wait_for_function(
-        "() => { const s = document.querySelector('#sources'); return s && (s.querySelector('.card') || s.innerText.includes('No sources')); }",
+        "() => { const s = document.querySelector('#sources');"
+        " return s && (s.querySelector('.card') || s.innerText.includes('No sources')); }",
         timeout=timeout_s * 1000,
     )
 
@@ -72,7 +78,9 @@ def test_paris_question_shows_answer_and_verbatim_citation_cards(server, browser
     assert cards.count() >= 1
     for i in range(cards.count()):
         quote = cards.nth(i).locator("mark").inner_text()
-        assert any(quote in text or " ".join(quote.split()) in " ".join(text.split()) for text in ARTICLES.values()), quote
+        assert any(quote in text or " ".join(quote.split()) in " ".join(text.split()) for text in ARTICLES.values()), (
+            quote
+        )
     chat = page.locator("#chat").inner_text()
     assert "Witkoff" in chat or "Rubio" in chat
     marker = page.locator("#chat a.cite").first
@@ -90,13 +98,17 @@ def test_uploaded_article_with_script_runs_nothing(server, browser, tmp_path):
     evil = tmp_path / "evil-bridge.txt"
     evil.write_text(
         "date 2025-04-18 Springfield opens bridge\n\n"
-        "The mayor of Springfield, Ann Lopez, opened the new river bridge on Friday <script>window.__pwned=1;alert('x')</script>. "
-        "The bridge <img src=x onerror=\"window.__pwned=2;alert('y')\"> cost 40 million dollars and took three years to build."
+        "The mayor of Springfield, Ann Lopez, opened the new river bridge on Friday "
+        "<script>window.__pwned=1;alert('x')</script>. "
+        "The bridge <img src=x onerror=\"window.__pwned=2;alert('y')\"> "
+        "cost 40 million dollars and took three years to build."
     )
     page.get_by_role("tab", name="Corpus").click()
     page.locator("#upload input[type=file]").set_input_files(str(evil))
     page.locator("#ingest").click()
-    page.wait_for_function("() => document.querySelector('#ingest-status')?.innerText.includes('added')", timeout=120000)
+    page.wait_for_function(
+        "() => document.querySelector('#ingest-status')?.innerText.includes('added')", timeout=120000
+    )
     assert "Springfield opens bridge" in page.locator("#articles").inner_text()
     page.get_by_role("tab", name="Ask").click()
     ask(page, "How much did the Springfield bridge cost?")
@@ -137,6 +149,10 @@ def test_auth_protects_the_app(tmp_path):
         assert denied.value.code == 401
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         with pytest.raises(urllib.error.HTTPError):
-            opener.open(f"{base}/login", urllib.parse.urlencode({"username": "ann", "password": "nope"}).encode(), timeout=10)
-        opener.open(f"{base}/login", urllib.parse.urlencode({"username": "ann", "password": "s3cret"}).encode(), timeout=10)
+            opener.open(
+                f"{base}/login", urllib.parse.urlencode({"username": "ann", "password": "nope"}).encode(), timeout=10
+            )
+        opener.open(
+            f"{base}/login", urllib.parse.urlencode({"username": "ann", "password": "s3cret"}).encode(), timeout=10
+        )
         assert opener.open(f"{base}/config", timeout=10).status == 200

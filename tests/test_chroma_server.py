@@ -13,7 +13,6 @@ from click.testing import CliRunner
 from rag.assistant import Assistant
 from rag.cli import main
 from rag.settings import Settings
-
 from tests.conftest import SAMPLE
 from tests.servers import free_port, running
 

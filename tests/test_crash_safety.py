@@ -14,7 +14,6 @@ from index.chunker import chunk_article
 from index.loader import load_file
 from rag.assistant import Assistant
 from rag.settings import Settings
-
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,6 @@ import pytest
 from index.loader import load_file
 from rag.assistant import Assistant
 from rag.settings import Settings
-
 from tests.conftest import SAMPLE
 
 pytestmark = pytest.mark.slow

@@ -19,7 +19,6 @@ from evals.runner import run_suite, score
 from rag.assistant import Assistant
 from rag.cli import main
 from rag.settings import Settings
-
 from tests.conftest import ROOT, SAMPLE
 
 pytestmark = pytest.mark.slow
@@ -63,10 +62,14 @@ def test_cli_gate_exit_status_with_and_without_a_control(tmp_path):
     data = json.loads((report / "report.json").read_text())
     assert data["gate"]["passed"] and len(data["records"]) == len(load_suite(SUITE))
     assert "LLM judge tier SKIPPED" in (report / "report.html").read_text()
-    broken = CliRunner().invoke(main, ["eval", str(SUITE), "--backend", "extractive", "--control", "never-abstain"], env=env)
+    broken = CliRunner().invoke(
+        main, ["eval", str(SUITE), "--backend", "extractive", "--control", "never-abstain"], env=env
+    )
     assert broken.exit_code == 1 and "gate: FAILED" in broken.output
     regress = CliRunner().invoke(
-        main, ["eval", str(SUITE), "--backend", "extractive", "--control", "fabricated-fact", "--baseline", str(report / "report.json")],
+        main,
+        ["eval", str(SUITE), "--backend", "extractive", "--control", "fabricated-fact",
+         "--baseline", str(report / "report.json")],
         env=env,
     )  # fmt: skip
     assert regress.exit_code == 1 and "regressed" in regress.output

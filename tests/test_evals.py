@@ -31,14 +31,33 @@ def record(question, answers, answer, cited=(), answerable=True, abstained=False
 
 def good_records():
     return [
-        record("Where will Witkoff fly on Saturday?", ["Rome"], "Witkoff will fly to Rome on Saturday.", [ROME], evidence=["fly to Rome"]),
-        record("How long was the Oman meeting?", ["45 minutes"], "They met in Oman for 45 minutes.", [OMAN], evidence=["for 45 minutes"]),
+        record(
+            "Where will Witkoff fly on Saturday?",
+            ["Rome"],
+            "Witkoff will fly to Rome on Saturday.",
+            [ROME],
+            evidence=["fly to Rome"],
+        ),
+        record(
+            "How long was the Oman meeting?",
+            ["45 minutes"],
+            "They met in Oman for 45 minutes.",
+            [OMAN],
+            evidence=["for 45 minutes"],
+        ),
         record("What is the capital of Australia?", [], "The articles do not say.", answerable=False, abstained=True),
     ]
 
 
 THRESHOLDS = {
-    "min": {"hit@1": 0.5, "correct": 0.9, "crag": 0.5, "citation_recall": 0.9, "citation_precision": 0.9, "abstain_unanswerable": 0.9},
+    "min": {
+        "hit@1": 0.5,
+        "correct": 0.9,
+        "crag": 0.5,
+        "citation_recall": 0.9,
+        "citation_precision": 0.9,
+        "abstain_unanswerable": 0.9,
+    },
     "max": {"ungrounded_rate": 0.1},
     "noise": 0.05,
 }
@@ -129,7 +148,9 @@ def test_reports_escape_text_and_say_the_judge_was_skipped(tmp_path):
     records[0].answer = "<script>alert(1)</script>"
     records[0].failures = ["planted"]
     result = gate(records)
-    js, page = write_reports(tmp_path, records, aggregate(records), result, {"suite": "s", "judge": {"skipped": True, "reason": "none"}})
+    js, page = write_reports(
+        tmp_path, records, aggregate(records), result, {"suite": "s", "judge": {"skipped": True, "reason": "none"}}
+    )
     html = page.read_text()
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "LLM judge tier SKIPPED" in html

@@ -10,7 +10,6 @@ import pytest
 from index.ingest import Ingestor
 from index.loader import LoadError, load_articles, load_file, normalise_date
 from index.store import ChunkStore
-
 from tests.fakes import HashEmbedder
 
 BODY = "The council approved the new budget on Tuesday. It raises school spending by 4 percent."
@@ -32,7 +31,11 @@ def test_markdown_front_matter(tmp_path):
     (tmp_path / "b.md").write_text("# Budget approved\n\n" + BODY)
     a = load_file(tmp_path / "a.md")
     assert (a.title, a.date, a.author, a.source, a.url) == (
-        "Council passes budget", "2024-05-02", "Ana Ruiz", "City Times", "https://example.org/budget"
+        "Council passes budget",
+        "2024-05-02",
+        "Ana Ruiz",
+        "City Times",
+        "https://example.org/budget",
     )
     assert a.text == BODY and a.metadata()["date_int"] == 20240502
     assert load_file(tmp_path / "b.md").title == "Budget approved"
@@ -56,7 +59,13 @@ def test_html_main_text_and_meta_tags(tmp_path):
 
 def test_json_and_jsonl_dumps_with_field_variants(tmp_path):
     rows = [
-        {"headline": "One", "published": "May 2, 2024", "link": "https://e.org/1", "body": BODY, "source": {"name": "Wire"}},
+        {
+            "headline": "One",
+            "published": "May 2, 2024",
+            "link": "https://e.org/1",
+            "body": BODY,
+            "source": {"name": "Wire"},
+        },
         {"title": "Two", "publishedAt": 1714608000000, "content": BODY.replace("4", "5"), "authors": ["A", "B"]},
     ]
     (tmp_path / "dump.json").write_text(json.dumps({"articles": rows}))
@@ -93,11 +102,15 @@ def test_bad_inputs_are_named_and_the_rest_is_ingested(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)
     (corpus / "good.txt").write_text(BODY)
-    (corpus / "sub" / "good.md").write_text("# Other\n\nThe harbour reopened after the storm, officials said on Monday.")
+    (corpus / "sub" / "good.md").write_text(
+        "# Other\n\nThe harbour reopened after the storm, officials said on Monday."
+    )
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 10)
     (corpus / "empty.txt").write_text("")
     (corpus / "huge.txt").write_text("word " * 10_500_000)  # about 50 MB
-    (corpus / "lines.jsonl").write_text(json.dumps({"text": "A valid line about the port strike ending on Friday."}) + "\n{oops\n")
+    (corpus / "lines.jsonl").write_text(
+        json.dumps({"text": "A valid line about the port strike ending on Friday."}) + "\n{oops\n"
+    )
     locked = corpus / "locked.txt"
     locked.write_text(BODY + " Locked.")
     locked.chmod(0)

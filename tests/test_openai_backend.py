@@ -11,7 +11,6 @@ import pytest
 from rag.assistant import Assistant
 from rag.llm import LLMError, OpenAIGenerator
 from rag.settings import Settings
-
 from tests.conftest import SAMPLE
 from tests.servers import free_port, llama_server
 

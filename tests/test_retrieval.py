@@ -7,10 +7,9 @@ from datetime import date
 from index.ingest import Ingestor, sync_keyword_index
 from index.keyword import KeywordIndex, variant_key
 from index.loader import load_file
-from index.store import ChunkStore
 from index.similarity import near_duplicate
+from index.store import ChunkStore
 from rag.retriever import Filters, HybridRetriever, VectorRetriever, rrf
-
 from tests.fakes import HashEmbedder
 
 
@@ -121,7 +120,9 @@ def _dated_corpus(tmp_path):
 def test_latest_questions_favour_newer_articles(tmp_path):
     store, keyword, embedder = _dated_corpus(tmp_path)
     retriever = HybridRetriever(store, keyword, embedder)
-    assert retriever.retrieve("What is the latest interest rate decision of the central bank?", 3)[0].date == "2025-03-01"
+    assert (
+        retriever.retrieve("What is the latest interest rate decision of the central bank?", 3)[0].date == "2025-03-01"
+    )
 
 
 def test_a_year_in_the_question_is_a_strong_signal(tmp_path):
@@ -134,7 +135,9 @@ def test_a_year_in_the_question_is_a_strong_signal(tmp_path):
 def test_one_long_article_does_not_fill_every_slot(tmp_path):
     corpus = tmp_path / "long"
     corpus.mkdir()
-    long = " ".join(f"The harbour strike entered day {i} as dockers in Antwerp rejected offer number {i}." for i in range(40))
+    long = " ".join(
+        f"The harbour strike entered day {i} as dockers in Antwerp rejected offer number {i}." for i in range(40)
+    )
     (corpus / "long.txt").write_text(long)
     (corpus / "short.txt").write_text("Dockers in Rotterdam joined the harbour strike on Monday, unions said.")
     store, keyword, embedder = build(tmp_path, corpus)

@@ -7,7 +7,6 @@ from pathlib import Path
 from index.ingest import Ingestor
 from index.loader import load_file
 from index.store import ChunkStore
-
 from tests.fakes import HashEmbedder
 
 

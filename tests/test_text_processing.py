@@ -9,7 +9,6 @@ import pytest
 from index.chunker import chunk_article
 from index.loader import LoadError, load_file, parse_text
 from index.sentences import split_sentences
-
 from tests.conftest import SAMPLE
 
 

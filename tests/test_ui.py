@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ui.app import ChatHandler, CorpusHandler, parse_auth
-from ui.render import escape
-
 from tests.conftest import SAMPLE
 from tests.fakes import source_number
+from ui.app import ChatHandler, CorpusHandler, parse_auth
+from ui.render import escape
 
 
 def test_escape_neutralises_html_and_markdown():
@@ -68,7 +67,9 @@ def test_unsupported_sentences_are_flagged_when_kept(fake_assistant, sample_dir)
     assistant.ingest([sample_dir])
     question = "Where will Witkoff fly on Saturday?"
     n = source_number(assistant, question, "fly to Rome")
-    assistant.generator.replies.append(f"Witkoff will fly to Rome on Saturday [{n}]. He will meet Pope Leo there [{n}].")
+    assistant.generator.replies.append(
+        f"Witkoff will fly to Rome on Saturday [{n}]. He will meet Pope Leo there [{n}]."
+    )
     chat, _, _ = list(ChatHandler(assistant).respond(question, []))[-1]
     assert "(unsupported)" in chat[-1]["content"]
 

@@ -5,13 +5,18 @@ from __future__ import annotations
 from rag.text import find_markers, names, strip_markers
 from rag.types import Evidence
 from rag.verify import LexicalEmbeddingScorer, split_answer, verify_answer
-
 from tests.fakes import HashEmbedder
 
 
 def ev(quote: str) -> Evidence:
     return Evidence(
-        article_id="a1", title="T", quote=quote, start=0, end=len(quote), chunk_id="c1", passage=quote,
+        article_id="a1",
+        title="T",
+        quote=quote,
+        start=0,
+        end=len(quote),
+        chunk_id="c1",
+        passage=quote,
         passage_start=0,
     )
 
@@ -68,7 +73,9 @@ def test_wrong_or_missing_citation_is_corrected():
 
 
 def test_sentence_needing_two_sources_gets_both():
-    got = verify_answer("Rubio, Witkoff, Irmak and Sybiga were there.", EVIDENCE, scorer(), question="Who was in Paris?")
+    got = verify_answer(
+        "Rubio, Witkoff, Irmak and Sybiga were there.", EVIDENCE, scorer(), question="Who was in Paris?"
+    )
     assert got.sentences and got.sentences[0].citations == [1, 2]
 
 

@@ -139,7 +139,9 @@ class CorpusHandler:
         if not article_id:
             return "Enter an article id from the table.", self.articles()
         removed = self.assistant.delete(article_id)
-        message = f"Removed {removed} chunks of {escape(article_id)}." if removed else f"No article {escape(article_id)}."
+        message = (
+            f"Removed {removed} chunks of {escape(article_id)}." if removed else f"No article {escape(article_id)}."
+        )
         return message, self.articles()
 
 
@@ -154,7 +156,9 @@ def build_app(assistant: Assistant) -> Any:
             with gr.Row():
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="Conversation", elem_id="chat", height=480, sanitize_html=True)
-                    question = gr.Textbox(label="Question", placeholder="Who attended the Paris talks?", elem_id="question")
+                    question = gr.Textbox(
+                        label="Question", placeholder="Who attended the Paris talks?", elem_id="question"
+                    )
                     with gr.Row():
                         send = gr.Button("Ask", variant="primary", elem_id="ask")
                         clear = gr.Button("Clear conversation", elem_id="clear")
@@ -163,10 +167,14 @@ def build_app(assistant: Assistant) -> Any:
                         with gr.Row():
                             since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="since")
                             until = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="until")
-                            source = gr.Dropdown(label="Source", choices=[""] + corpus.sources(), value="", allow_custom_value=True)
+                            source = gr.Dropdown(
+                                label="Source", choices=[""] + corpus.sources(), value="", allow_custom_value=True
+                            )
                         with gr.Row():
                             backend = gr.Dropdown(label="Backend", choices=BACKENDS, value=settings.llm)
-                            top_k = gr.Slider(label="Passages (top-k)", minimum=1, maximum=30, step=1, value=settings.top_k)
+                            top_k = gr.Slider(
+                                label="Passages (top-k)", minimum=1, maximum=30, step=1, value=settings.top_k
+                            )
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html(None), elem_id="sources")

@@ -63,7 +63,8 @@ def sources_html(answer: Answer | None) -> str:
     if answer is None:
         return "<div class='sources empty'>Sources appear here, one card per citation.</div>"
     if answer.abstained or not answer.citations:
-        return f"<div class='sources empty'>No sources: the articles do not say. Searched for: <i>{html.escape(answer.searched)}</i></div>"
+        searched = html.escape(answer.searched)
+        return f"<div class='sources empty'>No sources: the articles do not say. Searched for: <i>{searched}</i></div>"
     return "<div class='sources'>" + "".join(_card(c) for c in answer.citations) + "</div>"
 
 

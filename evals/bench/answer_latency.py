@@ -75,7 +75,9 @@ def main() -> dict:
         "answer_total_s": summary(totals),
         "first_token_s": summary(firsts) if firsts else None,
         "bare_llama_cpp_s": summary(bare) if bare else None,
-        "ratio_end_to_end_over_bare": round(sum(t for t, _ in paired) / sum(b for _, b in paired), 3) if paired else None,
+        "ratio_end_to_end_over_bare": round(sum(t for t, _ in paired) / sum(b for _, b in paired), 3)
+        if paired
+        else None,
         "peak_rss_mb": peak_rss_mb(),
         "questions": [{"question": q, "total_s": round(t, 2), "bare_s": b and round(b, 2)} for q, t, b in rows],
     }
@@ -85,7 +87,9 @@ def main() -> dict:
     if firsts:
         print(f"  first token  p50 {result['first_token_s']['p50']:.2f}s  p95 {result['first_token_s']['p95']:.2f}s")
     if bare:
-        print(f"  bare llama   p50 {result['bare_llama_cpp_s']['p50']:.2f}s  ratio {result['ratio_end_to_end_over_bare']}")
+        print(
+            f"  bare llama   p50 {result['bare_llama_cpp_s']['p50']:.2f}s  ratio {result['ratio_end_to_end_over_bare']}"
+        )
     print(f"  warm-up {result['warm_up_s']}s, peak RSS {result['peak_rss_mb']} MB -> {path}")
     return result
 

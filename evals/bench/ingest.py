@@ -36,10 +36,13 @@ def make_corpus(root: Path, n: int, seed: int = 0) -> None:
     for i in range(n):
         place, role, topic = rng.choice(PLACES), rng.choice(ROLES), rng.choice(TOPICS)
         sentences = [
-            f"The {role} of {place} presented the {topic} on {rng.choice(['Monday', 'Tuesday', 'Friday'])}, report {i}.",
+            f"The {role} of {place} presented the {topic} on {rng.choice(['Monday', 'Tuesday', 'Friday'])}, "
+            f"report {i}.",
             f"The plan would cost {rng.randint(2, 900)} million euros over {rng.randint(2, 12)} years, officials said.",
-            f"Critics in {place} said item {rng.randint(1, 99)} of the {topic} left {rng.randint(100, 9000)} residents out.",
-            f"A vote is expected within {rng.randint(2, 30)} days, and {rng.randint(3, 60)} councillors have yet to decide.",
+            f"Critics in {place} said item {rng.randint(1, 99)} of the {topic} left "
+            f"{rng.randint(100, 9000)} residents out.",
+            f"A vote is expected within {rng.randint(2, 30)} days, and {rng.randint(3, 60)} councillors "
+            "have yet to decide.",
             f"Local business groups welcomed parts of the {topic} but asked for a review of its timetable.",
         ]
         day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
@@ -92,9 +95,11 @@ def main(argv: list[str] | None = None) -> dict:
         "added": len(first.added),
         "duplicates": len(first.duplicates),
     }
-    print(f"ingest of {args.articles} articles ({chunks} chunks): {result['ingest_chunks_per_s']} chunks/s; "
-          f"raw encode {result['raw_encode_chunks_per_s']} chunks/s; ratio {result['ratio_to_raw_encode']}")  # fmt: skip
-    print(f"re-ingest unchanged: {result['reingest_s']}s = {result['reingest_share_of_first']:.1%} of the first run "
+    print(f"ingest of {args.articles} articles ({chunks} chunks): "
+          f"{result['ingest_chunks_per_s']} chunks/s; raw encode {result['raw_encode_chunks_per_s']} chunks/s; "
+          f"ratio {result['ratio_to_raw_encode']}")  # fmt: skip
+    print(f"re-ingest unchanged: {result['reingest_s']}s = "
+          f"{result['reingest_share_of_first']:.1%} of the first run "
           f"({result['reingest_embedded_chunks']} chunks embedded); peak RSS {rss_after_ingest} MB")  # fmt: skip
     write("ingest", result)
     return result

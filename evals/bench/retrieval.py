@@ -103,7 +103,13 @@ def latency(source: Path, sizes=(1000, 20000), queries: int = 50) -> dict:
                 chunks, vectors = [], []
                 for i in range(start, min(size, start + 1000)):
                     text = " ".join(rng.sample(sentences, 3))
-                    meta = {"article_id": f"a{i}", "title": f"t{i}", "start": 0, "end": len(text), "date_int": 20200101 + i % 28}
+                    meta = {
+                        "article_id": f"a{i}",
+                        "title": f"t{i}",
+                        "start": 0,
+                        "end": len(text),
+                        "date_int": 20200101 + i % 28,
+                    }
                     chunks.append(Chunk(f"c{i}", f"a{i}", text, 0, len(text), meta))
                     vec = [rng.gauss(0, 1) for _ in range(384)]
                     norm = sum(v * v for v in vec) ** 0.5

@@ -1,6 +1,6 @@
 """The RGB suite through the eval harness, with the extractive and the local backend.
 
-    .venv/bin/python -m evals.bench.rgb_eval [--backends extractive,local] [--limit N]
+.venv/bin/python -m evals.bench.rgb_eval [--backends extractive,local] [--limit N]
 """
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"RGB en_fact: {len(items)} questions, corpus ingested in {ingest_s:.0f}s")
     print("backend     " + " ".join(f"{k:>10s}" for k in SHOWN))
     for backend, agg in results.items():
-        print(f"{backend:11s} " + " ".join(f"{(agg.get(k) if agg.get(k) is not None else float('nan')):10.3f}" for k in SHOWN))
+        print(
+            f"{backend:11s} "
+            + " ".join(f"{(agg.get(k) if agg.get(k) is not None else float('nan')):10.3f}" for k in SHOWN)
+        )
     write("rgb_eval", {"questions": len(items), "ingest_s": round(ingest_s, 1), "results": results})
     return results
 
