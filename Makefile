@@ -45,6 +45,7 @@ test-fast: install
 bench: install
 	$(BIN)/python -m evals.bench.ingest
 	$(BIN)/python -m evals.bench.retrieval
+	$(BIN)/python -m evals.bench.rerank_holdout
 	$(BIN)/python -m evals.bench.answer_latency
 	$(BIN)/python -m evals.bench.rgb_eval --backends extractive,local
 

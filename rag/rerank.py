@@ -12,15 +12,27 @@ weights are round numbers, chosen on the RGB benchmark as a whole (see the READM
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from index.sentences import split_sentences
 from index.types import Passage
 from rag.answer_kind import YEAR, Asked
 from rag.text import content_words, stem
 
-COSINE_WEIGHT = 2.0
-RANK_WEIGHT = 2.0
 RANK_K = 60  # rank prior 1 / (1 + rank / RANK_K): the same smoothing as the fusion's
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal counts; the defaults are the shipped reranker."""
+
+    cosine: float = 2.0  # the passage's cosine similarity to the question
+    rank: float = 2.0  # the rank prior from the fusion
+    kind: float = 0.5  # a sentence holds the kind of answer asked
+    shared: float = 0.5  # ... and shares the question's words (times the share)
+
+
+DEFAULT_WEIGHTS = Weights()
 
 
 def terms(text: str) -> set[str]:
@@ -28,19 +40,21 @@ def terms(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)} | set(YEAR.findall(text))
 
 
-def answer_sentence_score(asked: Asked, question_terms: set[str], text: str) -> float:
-    """0..1: the best sentence's hold of the answer kind, weighted up by shared question terms."""
+def answer_sentence_score(
+    asked: Asked, question_terms: set[str], text: str, weights: Weights = DEFAULT_WEIGHTS
+) -> float:
+    """The best sentence's hold of the answer kind, weighted up by the question terms it shares."""
     best = 0.0
     for s, e in split_sentences(text):
         sentence = text[s:e]
         held = asked.held_in(sentence)
         if held:
             shared = len(question_terms & terms(sentence)) / len(question_terms) if question_terms else 0.0
-            best = max(best, held * (0.5 + 0.5 * shared))
+            best = max(best, held * (weights.kind + weights.shared * shared))
     return best
 
 
-def rerank(question: str, candidates: Sequence[Passage]) -> list[Passage]:
+def rerank(question: str, candidates: Sequence[Passage], weights: Weights = DEFAULT_WEIGHTS) -> list[Passage]:
     """``candidates`` (best first, as fused) in reranked order; their scores are unchanged."""
     asked = Asked.of(question)
     if asked.kind is None:  # an open question ("What did X say?"): nothing to add to the fusion
@@ -49,9 +63,9 @@ def rerank(question: str, candidates: Sequence[Passage]) -> list[Passage]:
     scored = []
     for rank, passage in enumerate(candidates, start=1):
         relevance = (
-            COSINE_WEIGHT * passage.score
-            + RANK_WEIGHT * RANK_K / (RANK_K + rank)
-            + answer_sentence_score(asked, question_terms, passage.text)
+            weights.cosine * passage.score
+            + weights.rank * RANK_K / (RANK_K + rank)
+            + answer_sentence_score(asked, question_terms, passage.text, weights)
         )
         scored.append((relevance, rank, passage))
     scored.sort(key=lambda item: (-item[0], item[1]))

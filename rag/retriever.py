@@ -12,7 +12,7 @@ from index.keyword import KeywordIndex
 from index.similarity import Fingerprint
 from index.store import ChunkStore
 from index.types import Passage
-from rag.rerank import rerank
+from rag.rerank import DEFAULT_WEIGHTS, Weights, rerank
 
 
 @dataclass(frozen=True)
@@ -118,9 +118,11 @@ class HybridRetriever:
         pool: int = 30,
         per_article: int = 3,
         reranking: bool = True,
+        weights: Weights = DEFAULT_WEIGHTS,
     ) -> None:
         self.per_article = per_article
         self.reranking = reranking
+        self.weights = weights
         self.store = store
         self.keyword = keyword
         self.embedder = embedder
@@ -141,7 +143,7 @@ class HybridRetriever:
             fused[chunk_id] = fused.get(chunk_id, 0.0) + boost
         ranked = [known[i] for i in sorted(fused, key=lambda i: -fused[i]) if i in known]
         if self.reranking:
-            ranked = rerank(query, ranked[:n]) + ranked[n:]
+            ranked = rerank(query, ranked[:n], self.weights) + ranked[n:]
         return self._diverse(ranked, k)
 
     def _diverse(self, ranked: list[Passage], k: int) -> list[Passage]:
