@@ -45,7 +45,7 @@ _NAMED_THING = re.compile(
 def question_kind(question: str) -> Kind | None:
     """The kind of answer a question asks for, or None when it is open ("What did X say?")."""
     q = " ".join(question.lower().split())
-    if q.startswith(("how many", "how much")) or " how many " in q:
+    if q.startswith(("how many", "how much", "how old")) or " how many " in q:
         return "amount" if q.startswith("how much") else "number"
     if q.startswith(("when", "what year", "in which year", "which year", "what date", "what day", "what time")):
         return "date"

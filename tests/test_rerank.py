@@ -19,6 +19,7 @@ from rag.rerank import rerank
         ("What is the release date of Cyberpunk 2077?", "date"),
         ("In which year did the war begin?", "date"),
         ("How many soldiers will the force have?", "number"),
+        ("How old is Steve Witkoff?", "number"),
         ("How much is the minerals agreement worth?", "amount"),
         ("What was Tesla's revenue in Q1 2021?", "amount"),
         ("Where is Rubio flying on Saturday?", "place"),
