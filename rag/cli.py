@@ -129,13 +129,19 @@ def ask(ctx: click.Context, question: str, as_json: bool, since, until, source, 
 @click.option("--source")
 @click.pass_context
 def search(ctx: click.Context, query: str, as_json: bool, top_k, since, until, source) -> None:
-    """Ranked passages for QUERY, without calling an LLM."""
+    """Ranked passages for QUERY, without calling an LLM.
+
+    ``score`` is the passage's cosine similarity to QUERY; the ranking also weighs BM25
+    and whether the passage holds the kind of answer asked, so scores need not fall.
+    """
     passages = _run(lambda: _assistant(ctx).search(query, top_k, _filters(since, until, source)))
     if as_json:
-        _print_json([p.__dict__ for p in passages])
+        _print_json([{"rank": i, **p.__dict__} for i, p in enumerate(passages, start=1)])
         return
     for i, p in enumerate(passages, start=1):
-        click.echo(f"{i}. {p.score:.3f}  {p.title} ({p.date or 'undated'})\n   {' '.join(p.text.split())[:300]}")
+        click.echo(
+            f"{i}. (cosine {p.score:.3f})  {p.title} ({p.date or 'undated'})\n   {' '.join(p.text.split())[:300]}"
+        )
 
 
 @main.command()

@@ -50,6 +50,8 @@ def test_ingest_status_ask_json(tmp_path, sample_dir):
     assert any("Rome" in c["quote"] for c in answer["citations"])
     searched = json.loads(run(["search", "Witkoff Rome Saturday", "--json", "-k", "3"], tmp_path).stdout)
     assert len(searched) == 3 and "Rome" in searched[0]["text"]
+    assert [p["rank"] for p in searched] == [1, 2, 3]
+    assert {"article_id", "title", "date", "text", "score"} <= set(searched[0])
 
 
 @pytest.mark.slow
