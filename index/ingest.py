@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from index.chunker import chunk_article
 from index.embedder import Embedder
 from index.formats import FieldMap
@@ -178,8 +180,10 @@ class Ingestor:
         if not fresh:
             return {}
         hits = self.store.query_many([vectors[i][0] for i in fresh], 3)
+        firsts = np.asarray([vectors[i][0] for i in fresh], dtype=np.float32)
+        close = firsts @ firsts.T >= 0.95
         twins: dict[int, str] = {}
-        for i, found in zip(fresh, hits, strict=True):
+        for a, (i, found) in enumerate(zip(fresh, hits, strict=True)):
             first = plans[i].new[0]
             for hit in found:
                 if (
@@ -191,13 +195,13 @@ class Ingestor:
                     break
             if i in twins:
                 continue
-            for j in fresh:
-                if j >= i:
-                    break
+            # Earlier articles of this batch whose first chunk is as close (one matrix
+            # product for the batch: pairwise loops in Python cost more than embedding).
+            for b in np.flatnonzero(close[a, :a]):
+                j = fresh[b]
                 if j in twins or plans[j].article.article_id == plans[i].article.article_id:
                     continue
-                cosine = sum(a * b for a, b in zip(vectors[i][0], vectors[j][0], strict=True))
-                if cosine >= 0.95 and near_duplicate(first.text, plans[j].new[0].text):
+                if near_duplicate(first.text, plans[j].new[0].text):
                     twins[i] = f"{plans[j].article.article_id} ({plans[j].article.title})"
                     break
         return twins

@@ -120,3 +120,20 @@ def test_the_same_article_twice_in_one_batch_is_written_once(tmp_path):
     report = ingestor.ingest_paths([corpus])
     assert len(report.added) == 1 and len(report.unchanged) == 1
     assert ingestor.store.count() == 1
+
+
+def test_a_near_duplicate_within_one_batch_is_reported_not_doubled(tmp_path):
+    corpus = tmp_path / "wires"
+    corpus.mkdir()
+    story = (
+        "The ferry service between the islands resumed on Sunday after three weeks of repairs to the "
+        "northern pier, the operator said, adding that timetables would return to normal by Friday."
+    )
+    (corpus / "a-first.txt").write_text(story)
+    (corpus / "b-wire-copy.txt").write_text(story.replace("the operator said", "the operator said on Sunday"))
+    (corpus / "c-other.txt").write_text("The city council approved a new budget for road maintenance on Tuesday.")
+    ingestor = make(tmp_path)
+    report = ingestor.ingest_paths([corpus])
+    assert len(report.added) == 2, report
+    assert len(report.duplicates) == 1 and "b-wire-copy" in str(report.duplicates[0].path)
+    assert "near-duplicate of" in report.duplicates[0].reason
