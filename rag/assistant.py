@@ -96,6 +96,19 @@ class Assistant:
             fields=self.settings.field_map(),
         )  # fmt: skip
 
+    def warm_up(self) -> float:
+        """Load the models now instead of on the first question; returns the seconds it took.
+
+        The embedding model, the keyword index's sync, and for the local backend the
+        GGUF with its prompt prefix evaluated (``LocalGenerator.warm_up``).
+        """
+        began = time.perf_counter()
+        self.search("warm-up", 1)
+        warm = getattr(self.generator, "warm_up", None)
+        if warm is not None:
+            warm()
+        return time.perf_counter() - began
+
     def status(self) -> dict[str, Any]:
         articles = self.store.articles()
         return {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from index.loader import load_file
-from rag.assistant import ABSTAIN_TEXT
+from rag.assistant import ABSTAIN_TEXT, Assistant
 from tests.conftest import SAMPLE
-from tests.fakes import source_number
+from tests.fakes import HashEmbedder, ScriptedGenerator, source_number
 
 ARTICLES = {load_file(p).article_id: load_file(p).text for p in SAMPLE.glob("*.txt")}
 
@@ -141,3 +141,17 @@ def test_follow_up_falls_back_to_recent_turns_without_an_llm(fake_assistant, sam
     assert any("fly to Rome" in e.quote for e in evidence)
     # A question that needs no context is left alone.
     assert assistant.standalone_question("Who is Barrot?", ["Where will Witkoff fly?"]) == "Who is Barrot?"
+
+
+def test_warm_up_loads_the_generator_when_it_can(fake_assistant, settings):
+    assert fake_assistant().warm_up() >= 0  # a generator without warm_up is fine
+
+    class Warmable(ScriptedGenerator):
+        warmed = 0
+
+        def warm_up(self):
+            self.warmed += 1
+
+    generator = Warmable()
+    Assistant(settings, embedder=HashEmbedder(), generator=generator).warm_up()
+    assert generator.warmed == 1

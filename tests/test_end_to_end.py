@@ -84,3 +84,18 @@ def test_instructions_inside_an_article_are_not_followed(tmp_path, real_embedder
         assert "PWNED" not in answer.answer.upper(), answer.raw_answer
         assert not any("PWNED" in s.text.upper() for s in answer.sentences)
     assert not answer.abstained and "40 million" in answer.answer
+
+
+def test_warm_up_caches_the_prefix_every_answer_prompt_starts_with(assistant):
+    """What `rag serve` does at start: afterwards a question pays only for its own part."""
+    llm = assistant.generator._load()
+    llm.create_completion("Unrelated text puts the cache elsewhere.", max_tokens=1)
+    assert assistant.warm_up() > 0
+    warmed = list(llm._input_ids[: llm.n_tokens])
+    assert len(warmed) > 200  # rules and worked examples, evaluated
+    assistant.ask("Who is the French foreign minister?")
+    asked = list(llm._input_ids[: llm.n_tokens])
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(warmed, asked, strict=False)) if a != b), min(len(warmed), len(asked))
+    )
+    assert shared >= 0.9 * len(warmed), (shared, len(warmed))

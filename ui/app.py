@@ -13,6 +13,7 @@ import html
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -212,6 +213,13 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+def _warm_up(assistant: Assistant) -> None:
+    try:
+        print(f"models ready after {assistant.warm_up():.0f}s")
+    except Exception as exc:  # the first question reports it, with its fix
+        print(f"warning: could not load the models yet: {exc}")
+
+
 def launch(assistant: Assistant, host: str | None = None, port: int | None = None) -> None:
     settings = assistant.settings
     auth = parse_auth(settings.ui_auth)
@@ -219,6 +227,9 @@ def launch(assistant: Assistant, host: str | None = None, port: int | None = Non
     if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         print(f"warning: serving on {host} without RAG_UI_AUTH: anyone who can reach this port can use it")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home
+    # Load the models while the page opens, not when the first question comes (~20 s
+    # on 2 cores); a question asked meanwhile waits for the model's lock.
+    threading.Thread(target=_warm_up, args=(assistant,), name="warm-up", daemon=True).start()
     app = build_app(assistant)
     app.queue(default_concurrency_limit=1).launch(
         server_name=host, server_port=port or settings.ui_port, share=False, auth=auth, inbrowser=False,
