@@ -14,7 +14,7 @@ STOPWORDS = frozenset(
     this that these those am as until while also said says say according one two three said""".split()
 )
 # Capitalised words that start sentences or name days/months: not evidence of a name.
-_NOT_NAMES = STOPWORDS | frozenset(
+NOT_NAMES = STOPWORDS | frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december mr mrs ms dr president minister according however
     meanwhile today yesterday tomorrow""".split()
@@ -57,7 +57,7 @@ def names(text: str) -> set[str]:
         token = m.group()
         if token[0].isupper():
             cleaned = _clean(token)
-            if cleaned not in _NOT_NAMES and len(cleaned) > 1:
+            if cleaned not in NOT_NAMES and len(cleaned) > 1:
                 found.add(cleaned)
     return found
 
@@ -94,6 +94,6 @@ def full_names(text: str) -> list[str]:
     out = []
     for m in _NAME_RUN.finditer(text):
         parts = [_clean(p) for p in m.group().split()]
-        if any(p not in _NOT_NAMES for p in parts):
+        if any(p not in NOT_NAMES for p in parts):
             out.append(m.group())
     return out

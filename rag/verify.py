@@ -19,7 +19,7 @@ from typing import Protocol
 from index.embedder import Embedder
 from index.sentences import split_sentences
 from rag.answer_kind import question_kind
-from rag.text import content_words, find_markers, fold, names, numbers, stem, strip_markers, words
+from rag.text import NOT_NAMES, content_words, find_markers, fold, names, numbers, stem, strip_markers, words
 from rag.types import AnswerSentence, Evidence
 
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
@@ -83,9 +83,51 @@ class LexicalEmbeddingScorer:
         value = round(0.6 * coverage + 0.4 * cosine, 4)
         if missing:
             return Support(min(value, self.threshold / 2), False, "not in the cited source: " + ", ".join(missing))
+        other = misattributed(claim, premises)
+        if other:
+            return Support(min(value, self.threshold / 2), False, f"the cited source gives these words to {other}")
         if value < self.threshold:
             return Support(value, False, f"weak support ({value:.2f} < {self.threshold:.2f})")
         return Support(value, True)
+
+
+_SPEECH = r"(?:said|says|claimed|claims|told|tells|stated|added|announced|warned|insisted|argued|explained|declared)"
+_NAME = r"([A-Z][\w’'-]+)"
+_AUX = r"(?:\s+(?:has|had|also|then|later))*"
+# "Witkoff said", "Witkoff has also claimed", "said Witkoff", "according to Witkoff".
+# Only verbs without an object come before their speaker ("said Witkoff", not "told Reuters").
+_SPEECH_INVERTED = r"(?:said|says|added|explained|claimed)"
+_NAMED_SPEAKER = re.compile(rf"\b{_NAME}{_AUX}\s+{_SPEECH}\b|\b{_SPEECH_INVERTED}\s+{_NAME}|\baccording to\s+{_NAME}")
+
+
+def _speakers(text: str) -> list[str]:
+    found = [fold(g) for m in _NAMED_SPEAKER.finditer(text) for g in m.groups() if g]
+    return [name for name in found if name not in NOT_NAMES]
+
+
+def misattributed(claim: str, premises: Sequence[str]) -> str | None:
+    """Who the cited sources give a quote to, when the claim gives it to someone else.
+
+    "Macron said the talks went well", citing "Witkoff said the talks went well". Only
+    the cited sentence that carries the claim's words counts (another cited sentence
+    merely naming Macron does not make him the speaker): if it names a speaker and not
+    the claim's, the claim is misattributed. Claims naming no speaker pass, and so do
+    sources whose speaker is a pronoun ("he said"): resolving it needs the sentence
+    before, which may lie in another chunk.
+    """
+    speakers = _speakers(claim)
+    if not speakers or not premises:
+        return None
+    claim_stems = {stem(w) for w in content_words(claim)}
+    carrier = max(premises, key=lambda p: len(claim_stems & {stem(w) for w in content_words(p)}))
+    carrier_words = set(words(carrier))
+    for speaker in speakers:
+        if name_in(speaker, carrier_words):
+            continue
+        others = [s for s in _speakers(carrier) if not name_in(s, {speaker})]
+        if others:
+            return others[0].capitalize()
+    return None
 
 
 def _close(a: str, b: str) -> bool:

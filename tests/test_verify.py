@@ -120,3 +120,34 @@ def test_how_many_answers_need_a_number_and_when_answers_a_time():
     assert not answers_the_kind_asked("When did it start?", "It started after the talks.".replace("after", "with"))
     assert answers_the_kind_asked("When did the war begin?", "It began in 2022.")
     assert answers_the_kind_asked("Who went?", "Rubio went.")
+
+
+def test_words_given_to_the_wrong_speaker_are_not_supported():
+    from rag.verify import misattributed
+
+    claim = "Macron said the talks went well."
+    quote = "Witkoff said the talks went well, and Macron agreed to host the next round."
+    assert misattributed(claim, ["Witkoff said the talks went well."]) == "Witkoff"
+    assert misattributed("Macron said the talks went well.", ["The talks went well, said Witkoff."]) == "Witkoff"
+    # Citing, beside the quote, a sentence that merely names Macron changes nothing.
+    beside = "Witkoff is set to meet French President Emmanuel Macron in Paris."
+    assert misattributed(claim, [beside, "Witkoff said the talks went well."]) == "Witkoff"
+    support = LexicalEmbeddingScorer().score(
+        claim, [beside, "Witkoff said the talks went well."], "What did Macron say?"
+    )
+    assert not support.supported and "Witkoff" in support.reason
+    # The carrying sentence names Macron too: not judged here (the name check applies).
+    assert misattributed(claim, [quote]) is None
+
+
+def test_the_right_speaker_or_no_speaker_passes():
+    from rag.verify import misattributed
+
+    assert misattributed("Witkoff said the talks went well.", ["Witkoff said the talks went well."]) is None
+    assert misattributed("The talks went well.", ["Witkoff said the talks went well."]) is None
+    quote = "Irmak, the right arm of President Volodymyr Zelensky, said on Telegram that he had planned meetings."
+    assert misattributed("Irmak said he had planned meetings.", [quote]) is None
+    # "told" takes an object: Reuters is the listener, not a second speaker.
+    assert misattributed("Macron told Reuters the talks went well.", ["Macron said the talks went well."]) is None
+    # A pronoun speaker is not resolved (the sentence before may be in another chunk).
+    assert misattributed("Macron said the talks went well.", ["He said the talks went well."]) is None
