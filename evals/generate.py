@@ -62,6 +62,6 @@ def draft_gold_set(settings: Settings, paths: list[Path], count: int) -> list[di
                 "articles": [article_id],
                 "evidence": [sentence],
                 "kind": "draft",
-            }  # fmt: skip
+            }
         )
     return items

@@ -58,7 +58,7 @@ def load_suite(path: Path) -> list[GoldItem]:
                 evidence=list(raw.get("evidence", [])),
                 history=list(raw.get("history", [])),
                 kind=str(raw.get("kind", "")),
-            )  # fmt: skip
+            )
         )
     if not items:
         raise GoldError(f"{path}: no questions")

@@ -79,7 +79,7 @@ def answer_metrics(record: Record) -> dict[str, float | None]:
         "crag": 0.0 if record.abstained else (1.0 if correct else -1.0),
         "abstained_unanswerable": None,
         "false_abstain": float(record.abstained),
-    }  # fmt: skip
+    }
 
 
 def citation_metrics(record: Record, scorer: SupportScorer) -> dict[str, float | None]:

@@ -48,7 +48,7 @@ def build(source: Path, out_dir: Path) -> tuple[Path, Path]:
                         "answerable": True,
                         "evidence": [" ".join(p.split()) for p in item["positive"]],
                         "kind": "rgb",
-                    },  # fmt: skip
+                    },
                     ensure_ascii=False,
                 )
                 + "\n"

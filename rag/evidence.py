@@ -85,7 +85,7 @@ def passage_sentences(passages: Sequence[Passage]) -> list[Evidence]:
                     source=p.source,
                     url=p.url,
                     heading=heading,
-                )  # fmt: skip
+                )
             )
     return out
 
