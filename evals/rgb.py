@@ -20,7 +20,8 @@ DEFAULT_SOURCE = Path(
 )
 
 
-def _answers(raw) -> list[str]:
+def gold_answers(raw) -> list[str]:
+    """An item's ``answer`` flattened: a string, or a list of lists of spellings."""
     if isinstance(raw, str):
         return [raw]
     flat: list[str] = []
@@ -44,7 +45,7 @@ def build(source: Path, out_dir: Path) -> tuple[Path, Path]:
                 json.dumps(
                     {
                         "question": item["query"],
-                        "answers": _answers(item["answer"]),
+                        "answers": gold_answers(item["answer"]),
                         "answerable": True,
                         "evidence": [" ".join(p.split()) for p in item["positive"]],
                         "kind": "rgb",

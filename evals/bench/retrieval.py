@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from evals.bench.common import summary, write
-from evals.rgb import DEFAULT_SOURCE, build
+from evals.rgb import DEFAULT_SOURCE, build, gold_answers
 from index.embedder import SentenceTransformerEmbedder
 from index.keyword import KeywordIndex
 from index.sentences import split_sentences
@@ -43,12 +43,6 @@ class KeywordOnly:
     def retrieve(self, query: str, k: int, filters=None):
         ids = [i for i, _ in self.keyword.search(query, k)]
         return self.store.passages(ids, [0.0] * 384)
-
-
-def _answers(raw) -> list[str]:
-    if isinstance(raw, str):
-        return [raw]
-    return [a for part in raw for a in (part if isinstance(part, list) else [part])]
 
 
 def load_items(source: Path, limit: int = 0) -> list[dict]:
@@ -70,7 +64,7 @@ def first_hits(retriever, items: list[dict]) -> dict[int, int | None]:
     """Per item id, the rank (1..10) of the first passage holding a gold answer, or None."""
     out = {}
     for item in items:
-        answers = [a.lower() for a in _answers(item["answer"])]
+        answers = [a.lower() for a in gold_answers(item["answer"])]
         passages = retriever.retrieve(item["query"], 10)
         ranks = [i for i, p in enumerate(passages, 1) if any(a in p.text.lower() for a in answers)]
         out[item["id"]] = ranks[0] if ranks else None
