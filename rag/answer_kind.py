@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.text import names, stem, words
+from rag.text import names, numbers, stem, words
 
 Kind = Literal["date", "amount", "number", "name", "place"]
 
@@ -24,6 +24,13 @@ FULL_DATE = re.compile(
     rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b", re.IGNORECASE
 )
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+# A day and month with their year: "December 1, 2017", "1 December 2017", "Nov. 21st, 1998".
+DATED = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:1[5-9]|20)\d\d\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?:1[5-9]|20)\d\d\b",
+    re.IGNORECASE,
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d\s?(?:billion|million|trillion|bn|dollars?|euros?|pounds?|yen|percent|%)\b|"
     r"\b(?:usd|eur|gbp)\s?\d",
@@ -79,16 +86,18 @@ class Asked:
     def held_in(self, text: str) -> float:
         """0..1: how clearly ``text`` holds an answer of the kind asked, beyond what the question holds.
 
-        A full date counts fully and a bare year (not the question's) half; an amount
+        A date with day, month and year counts fully; a day and month without the year,
+        or a year that is not the question's, half ("When was X released?" is not answered
+        by "on May 15" as well as by "on May 15, 2012"). An amount
         with a unit or currency fully and a bare number half; names count only if the
         question does not already hold them (a passage naming "Wimbledon" does not
         answer "Who won Wimbledon?" by that).
         """
         kind = self.kind
         if kind == "date":
-            if FULL_DATE.search(text):
+            if DATED.search(text):
                 return 1.0
-            return 0.5 if set(YEAR.findall(text)) - self.years else 0.0
+            return 0.5 if FULL_DATE.search(text) or set(YEAR.findall(text)) - self.years else 0.0
         if kind == "amount":
             return 1.0 if _MONEY.search(text) else 0.5 if _NUMBER.search(text) else 0.0
         if kind == "number":
@@ -96,3 +105,26 @@ class Asked:
         if kind in ("name", "place"):
             return min(1.0, sum(stem(n) not in self.stems for n in names(text)) / 2)
         return 0.0
+
+    def answers_in(self, text: str) -> set[str]:
+        """The answers of the kind asked that ``text`` gives, normalised so that two texts agree.
+
+        Dates as month and day ("12-1" from "Dec. 1" and "1 December 2017") and years the
+        question does not hold; names the question does not hold; numbers. Empty for an
+        open question.
+        """
+        kind = self.kind
+        if kind == "date":
+            return {_month_day(m.group()) for m in FULL_DATE.finditer(text)} | (set(YEAR.findall(text)) - self.years)
+        if kind in ("name", "place"):
+            return {n for n in names(text) if stem(n) not in self.stems}
+        if kind in ("amount", "number"):
+            return numbers(text) - set(YEAR.findall(text))
+        return set()
+
+
+def _month_day(date: str) -> str:
+    """ "December 1" / "1 Dec." / "November 21st" -> "12-1" / "12-1" / "11-21"."""
+    day = re.search(r"\d+", date).group()
+    month = re.sub(r"[^a-z]", "", re.sub(r"\d+(?:st|nd|rd|th)?", "", date.lower()))
+    return f"{_MONTHS.index(month[:3]) + 1}-{int(day)}"

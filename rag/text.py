@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
 NOT_NAMES = STOPWORDS | frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december mr mrs ms dr president minister according however
-    meanwhile today yesterday tomorrow""".split()
+    meanwhile today yesterday tomorrow jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
 
 _WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)

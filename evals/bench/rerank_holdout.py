@@ -21,7 +21,11 @@ from evals.rgb import DEFAULT_SOURCE
 from rag.rerank import DEFAULT_WEIGHTS, Weights
 from rag.retriever import HybridRetriever
 
-GRID = [Weights(*w) for w in itertools.product([1.0, 2.0, 3.0], [1.0, 2.0], [0.0, 0.5, 1.0], [0.0, 0.5, 1.0])]
+# cosine, rank, kind, shared, agreement: 162 settings.
+GRID = [
+    Weights(*w)
+    for w in itertools.product([1.0, 2.0, 3.0], [1.0, 2.0], [0.0, 0.5, 1.0], [0.0, 0.5, 1.0], [0.0, 0.25, 0.5])
+]
 
 
 def main(argv: list[str] | None = None) -> dict:
