@@ -58,6 +58,7 @@ def passage_sentences(passages: Sequence[Passage]) -> list[Evidence]:
     """
     seen: set[tuple[str, int]] = set()
     out: list[Evidence] = []
+    ends = _sentence_ends(passages)
     for p in passages:
         heading = None
         for s, e in split_sentences(p.text):
@@ -85,9 +86,32 @@ def passage_sentences(passages: Sequence[Passage]) -> list[Evidence]:
                     source=p.source,
                     url=p.url,
                     heading=heading,
+                    before=_sentence_before(ends, p.article_id, p.start + s),
                 )
             )
     return out
+
+
+def _sentence_ends(passages: Sequence[Passage]) -> dict[tuple[str, int], str]:
+    """``(article_id, end offset) -> sentence`` for every non-heading sentence of the passages.
+
+    The sentence before a quote may lie in another retrieved chunk of its article
+    (chunks overlap by a sentence, so one of them often holds it).
+    """
+    ends: dict[tuple[str, int], str] = {}
+    for p in passages:
+        for s, e in split_sentences(p.text):
+            if not _is_heading(p.text[s:e]):
+                ends[(p.article_id, p.start + e)] = p.text[s:e]
+    return ends
+
+
+def _sentence_before(ends: dict[tuple[str, int], str], article_id: str, start: int) -> str:
+    """The sentence ending just before ``start`` (across up to 4 characters of whitespace), or ""."""
+    for gap in range(1, 5):
+        if (article_id, start - gap) in ends:
+            return ends[(article_id, start - gap)]
+    return ""
 
 
 def lexical_overlap(question: str, sentence: str) -> float:

@@ -19,6 +19,13 @@ NOT_NAMES = STOPWORDS | frozenset(
     july august september october november december mr mrs ms dr president minister according however
     meanwhile today yesterday tomorrow jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
+# Capitalised words that open a news sentence's subject without being its name
+# ("US Special Envoy Steve Witkoff").
+TITLES = frozenset(
+    """us uk eu un nato secretary state foreign defence defense prime chancellor general spokesman spokeswoman
+    spokesperson senator governor ambassador envoy special deputy chief king queen pope sir lord mayor former
+    ukrainian american russian french british german chinese japanese european israeli iranian""".split()
+)
 
 _WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -27,6 +27,9 @@ class Evidence:
     source: str | None = None
     url: str | None = None
     heading: str | None = None  # the section heading above the sentence, if any
+    # The sentence just before the quote in its article, when a retrieved passage holds
+    # it: who "he" is in "he said" (see rag.verify.misattributed).
+    before: str = ""
 
     @property
     def scoring_text(self) -> str:

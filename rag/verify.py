@@ -19,7 +19,7 @@ from typing import Protocol
 from index.embedder import Embedder
 from index.sentences import split_sentences
 from rag.answer_kind import question_kind
-from rag.text import NOT_NAMES, content_words, find_markers, fold, names, numbers, stem, strip_markers, words
+from rag.text import NOT_NAMES, TITLES, content_words, find_markers, fold, names, numbers, stem, strip_markers, words
 from rag.types import AnswerSentence, Evidence
 
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
@@ -35,8 +35,11 @@ class Support:
 class SupportScorer(Protocol):
     """Decides whether ``premises`` (source sentences) support ``claim``."""
 
-    def score(self, claim: str, premises: Sequence[str], question: str = "", context: str = "") -> Support:
-        """``context`` is the passages around the premises; see LexicalEmbeddingScorer."""
+    def score(
+        self, claim: str, premises: Sequence[str], question: str = "", context: str = "", preceding: Sequence[str] = ()
+    ) -> Support:
+        """``context`` is the passages around the premises, ``preceding`` the sentence
+        before each premise in its article ("" when unknown); see LexicalEmbeddingScorer."""
         ...
 
 
@@ -48,7 +51,8 @@ class LexicalEmbeddingScorer:
     already gave, and cosine is the best embedding similarity to one premise.
 
     A name the question gave ("the Paris talks") may stand in the claim without being
-    in the cited sentence, but only if the passages around it (``context``) name it:
+    in the cited sentence, but only if the passages around it (``context``, and the
+    sentences just before the cited ones, ``preceding``) name it:
     otherwise "Macron said ..." would pass for a sentence about someone else. Names
     match across accents and small spelling differences ("Sumy"/"Soumy").
     """
@@ -63,14 +67,16 @@ class LexicalEmbeddingScorer:
         vectors = self.embedder.embed([claim, *premises])
         return max(sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:])
 
-    def score(self, claim: str, premises: Sequence[str], question: str = "", context: str = "") -> Support:
+    def score(
+        self, claim: str, premises: Sequence[str], question: str = "", context: str = "", preceding: Sequence[str] = ()
+    ) -> Support:
         if not premises:
             return Support(0.0, False, "cites no source")
         source = " ".join(premises)
         source_words = set(words(source))
         folded_source = fold(source)
         asked = set(words(question))
-        around = set(words(context)) | source_words
+        around = set(words(" ".join([context, *preceding]))) | source_words
         missing = sorted(
             n for n in names(claim)
             if not name_in(n, source_words) and not (n in asked and name_in(n, around))
@@ -83,7 +89,7 @@ class LexicalEmbeddingScorer:
         value = round(0.6 * coverage + 0.4 * cosine, 4)
         if missing:
             return Support(min(value, self.threshold / 2), False, "not in the cited source: " + ", ".join(missing))
-        other = misattributed(claim, premises)
+        other = misattributed(claim, premises, preceding)
         if other:
             return Support(min(value, self.threshold / 2), False, f"the cited source gives these words to {other}")
         if value < self.threshold:
@@ -105,29 +111,52 @@ def _speakers(text: str) -> list[str]:
     return [name for name in found if name not in NOT_NAMES]
 
 
-def misattributed(claim: str, premises: Sequence[str]) -> str | None:
+def misattributed(claim: str, premises: Sequence[str], preceding: Sequence[str] = ()) -> str | None:
     """Who the cited sources give a quote to, when the claim gives it to someone else.
 
     "Macron said the talks went well", citing "Witkoff said the talks went well". Only
     the cited sentence that carries the claim's words counts (another cited sentence
     merely naming Macron does not make him the speaker): if it names a speaker and not
-    the claim's, the claim is misattributed. Claims naming no speaker pass, and so do
-    sources whose speaker is a pronoun ("he said"): resolving it needs the sentence
-    before, which may lie in another chunk.
+    the claim's, the claim is misattributed. When its speaker is a pronoun ("he
+    claimed"), the sentence before it in its article (``preceding``, aligned with
+    ``premises``) stands in: its first name is taken for the speaker, unless that
+    sentence names the claim's speaker too (then who "he" is stays open and the claim
+    passes). Claims naming no speaker pass, and so do pronouns whose sentence before is
+    not known.
     """
     speakers = _speakers(claim)
     if not speakers or not premises:
         return None
     claim_stems = {stem(w) for w in content_words(claim)}
-    carrier = max(premises, key=lambda p: len(claim_stems & {stem(w) for w in content_words(p)}))
+    at = max(range(len(premises)), key=lambda i: len(claim_stems & {stem(w) for w in content_words(premises[i])}))
+    carrier = premises[at]
     carrier_words = set(words(carrier))
+    before = preceding[at] if at < len(preceding) and _PRONOUN_SPEAKER.search(carrier) else ""
     for speaker in speakers:
         if name_in(speaker, carrier_words):
             continue
         others = [s for s in _speakers(carrier) if not name_in(s, {speaker})]
         if others:
             return others[0].capitalize()
+        antecedent = _first_name(before)
+        if antecedent and not name_in(speaker, set(words(before))):
+            return antecedent
     return None
+
+
+_PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she){_AUX}\s+{_SPEECH}\b", re.IGNORECASE)
+
+
+def _first_name(sentence: str) -> str | None:
+    """The first name in a sentence ("Steve Witkoff"): the subject, in most news sentences."""
+    found: list[str] = []
+    for token in re.findall(r"[\w’'-]+", sentence):
+        folded = fold(token).strip("'’-")
+        if token[0].isupper() and folded not in NOT_NAMES | TITLES and len(folded) > 1 and not folded.isdigit():
+            found.append(token)
+        elif found:
+            break
+    return " ".join(found) or None
 
 
 def _close(a: str, b: str) -> bool:
@@ -220,8 +249,13 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
     return out
 
 
-def _context(evidence: Sequence[Evidence], numbers_: Sequence[int]) -> str:
-    return " ".join(dict.fromkeys(evidence[n - 1].passage for n in numbers_))
+def _score(
+    scorer: SupportScorer, claim: str, evidence: Sequence[Evidence], cited: Sequence[int], question: str
+) -> Support:
+    """``claim`` against the sources numbered ``cited``, with their passages and the sentences before them."""
+    chosen = [evidence[n - 1] for n in cited]
+    context = " ".join(dict.fromkeys(ev.passage for ev in chosen))
+    return scorer.score(claim, [ev.quote for ev in chosen], question, context, [ev.before for ev in chosen])
 
 
 def _best_sources(
@@ -229,7 +263,7 @@ def _best_sources(
 ) -> tuple[list[int], Support]:
     """The fewest sources (up to three) that together support ``claim``, by greedy cover."""
     singles = sorted(
-        ((scorer.score(claim, [ev.quote], question, ev.passage), i + 1) for i, ev in enumerate(evidence)),
+        ((scorer.score(claim, [ev.quote], question, ev.passage, [ev.before]), i + 1) for i, ev in enumerate(evidence)),
         key=lambda pair: -pair[0].score,
     )
     if not singles:
@@ -240,7 +274,7 @@ def _best_sources(
     chosen = [n]
     for _, m in singles[1:3]:
         chosen.append(m)
-        support = scorer.score(claim, [evidence[k - 1].quote for k in chosen], question, _context(evidence, chosen))
+        support = _score(scorer, claim, evidence, chosen, question)
         if support.supported:
             return sorted(chosen), support
     return [n], best
@@ -253,7 +287,7 @@ def verify_answer(
     out: list[AnswerSentence] = []
     for claim, cited in split_answer(text):
         valid = [n for n in cited if 1 <= n <= len(evidence)]
-        support = scorer.score(claim, [evidence[n - 1].quote for n in valid], question, _context(evidence, valid))
+        support = _score(scorer, claim, evidence, valid, question)
         reason = support.reason
         if not support.supported:
             better, alt = _best_sources(claim, evidence, scorer, question)

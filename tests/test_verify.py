@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from index.types import Passage
 from rag.text import find_markers, names, strip_markers
 from rag.types import Evidence
 from rag.verify import LexicalEmbeddingScorer, split_answer, verify_answer
@@ -149,5 +150,58 @@ def test_the_right_speaker_or_no_speaker_passes():
     assert misattributed("Irmak said he had planned meetings.", [quote]) is None
     # "told" takes an object: Reuters is the listener, not a second speaker.
     assert misattributed("Macron told Reuters the talks went well.", ["Macron said the talks went well."]) is None
-    # A pronoun speaker is not resolved (the sentence before may be in another chunk).
+    # A pronoun speaker with no sentence before it in the passage is not resolved.
     assert misattributed("Macron said the talks went well.", ["He said the talks went well."]) is None
+    # The sentence before names the claim's speaker too: who "he" is stays open.
+    before = ["Rubio met Macron on Thursday."]
+    assert misattributed("Macron said the talks went well.", ["He said the talks went well."], before) is None
+
+
+def test_a_pronoun_speaker_is_read_from_the_sentence_before():
+    from rag.verify import misattributed
+
+    # The sample corpus: "he claimed" follows a sentence about Witkoff, and Macron is
+    # named elsewhere in the same passage, so the name check alone lets the claim pass.
+    quote = "On Monday 14 April he claimed that the talks were on the point of making progress."
+    before = "Witkoff has already met Putin three times, the last one at the beginning of the month."
+    context = "Rubio and Witkoff met French President Emmanuel Macron at the Elysee. " + before + " " + quote
+    claim = "Macron said the talks were on the point of making progress."
+    assert misattributed(claim, [quote], [before]) == "Witkoff"
+    assert misattributed("Witkoff said the talks were on the point of making progress.", [quote], [before]) is None
+    # Titles and nationalities before the subject's name are skipped.
+    titled = "US Special Envoy Steve Witkoff arrived on Thursday."
+    assert misattributed(claim, [quote], [titled]) == "Steve Witkoff"
+    support = LexicalEmbeddingScorer().score(claim, [quote], "What did Macron say?", context, [before])
+    assert not support.supported and "Witkoff" in support.reason
+    assert LexicalEmbeddingScorer().score(claim, [quote], "What did Macron say?", context).supported
+
+
+def test_the_sentence_before_a_quote_is_found_in_another_chunk_of_its_article():
+    from rag.evidence import passage_sentences
+    from rag.verify import verify_answer
+
+    article = (
+        "Kiev delegations in Paris\n\n"
+        "Macron hosted the talks at the Elysee on Thursday. "
+        "Witkoff has already met Putin three times this year. "
+        "On Monday he claimed that the talks were on the point of making progress. "
+        "Rubio flew on to Africa afterwards."
+    )
+    cut = article.index("Witkoff")
+    second = article.index("On Monday")
+    # Chunks overlap by one sentence; the one opening with the quote is retrieved first.
+    later = Passage("c2", "a1", "t", article[second:], second, len(article), 0.8)
+    earlier = Passage("c1", "a1", "t", article[:second].strip(), 0, second - 1, 0.6)
+    sentences = {ev.quote: ev for ev in passage_sentences([later, earlier])}
+    quote = "On Monday he claimed that the talks were on the point of making progress."
+    assert sentences[quote].before == article[cut : second - 1]
+    # A heading is nobody's antecedent; the first sentence after it has none.
+    assert sentences["Macron hosted the talks at the Elysee on Thursday."].before == ""
+    evidence = [sentences[quote]]
+    claim = "Macron said the talks were on the point of making progress [1]."
+    verified = verify_answer(claim, evidence, LexicalEmbeddingScorer(), "What did Macron say?")
+    assert verified.abstained
+    right = verify_answer(
+        claim.replace("Macron", "Witkoff"), evidence, LexicalEmbeddingScorer(), "What did Witkoff say?"
+    )
+    assert not right.abstained
