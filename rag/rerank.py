@@ -45,15 +45,12 @@ def terms(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)} | set(YEAR.findall(text))
 
 
-def answer_sentence_score(
-    asked: Asked, question_terms: set[str], text: str, weights: Weights = DEFAULT_WEIGHTS
-) -> float:
-    """The best sentence's hold of the answer kind, weighted up by the question terms it shares."""
-    return _read(asked, question_terms, text, weights)[0]
-
-
 def _read(asked: Asked, question_terms: set[str], text: str, weights: Weights) -> tuple[float, set[str]]:
-    """(best sentence score, answers given in sentences that share a question term) for one passage."""
+    """One passage's best sentence score and the answers it gives.
+
+    The best sentence holds the kind of answer asked, weighted up by the share of the
+    question's terms it holds; answers count only from sentences sharing a question term.
+    """
     best, answers = 0.0, set()
     for s, e in split_sentences(text):
         sentence = text[s:e]

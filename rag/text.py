@@ -69,6 +69,19 @@ def names(text: str) -> set[str]:
     return found
 
 
+def first_name(text: str) -> str | None:
+    """The first run of capitalised name words, titles skipped ("US Envoy Steve Witkoff met
+    Putin" -> "Steve Witkoff"): the subject, in most news sentences."""
+    found: list[str] = []
+    for m in _WORD.finditer(text):
+        token, cleaned = m.group(), _clean(m.group())
+        if token[0].isupper() and cleaned not in NOT_NAMES | TITLES and len(cleaned) > 1 and not cleaned.isdigit():
+            found.append(token)
+        elif found:
+            break
+    return " ".join(found) or None
+
+
 def numbers(text: str) -> set[str]:
     """Numbers in a text, without thousands separators."""
     return {m.group().replace(",", "") for m in _NUMBER.finditer(text)}

@@ -19,7 +19,18 @@ from typing import Protocol
 from index.embedder import Embedder
 from index.sentences import split_sentences
 from rag.answer_kind import question_kind
-from rag.text import NOT_NAMES, TITLES, content_words, find_markers, fold, names, numbers, stem, strip_markers, words
+from rag.text import (
+    NOT_NAMES,
+    content_words,
+    find_markers,
+    first_name,
+    fold,
+    names,
+    numbers,
+    stem,
+    strip_markers,
+    words,
+)
 from rag.types import AnswerSentence, Evidence
 
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
@@ -138,25 +149,13 @@ def misattributed(claim: str, premises: Sequence[str], preceding: Sequence[str] 
         others = [s for s in _speakers(carrier) if not name_in(s, {speaker})]
         if others:
             return others[0].capitalize()
-        antecedent = _first_name(before)
+        antecedent = first_name(before)
         if antecedent and not name_in(speaker, set(words(before))):
             return antecedent
     return None
 
 
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she){_AUX}\s+{_SPEECH}\b", re.IGNORECASE)
-
-
-def _first_name(sentence: str) -> str | None:
-    """The first name in a sentence ("Steve Witkoff"): the subject, in most news sentences."""
-    found: list[str] = []
-    for token in re.findall(r"[\w’'-]+", sentence):
-        folded = fold(token).strip("'’-")
-        if token[0].isupper() and folded not in NOT_NAMES | TITLES and len(folded) > 1 and not folded.isdigit():
-            found.append(token)
-        elif found:
-            break
-    return " ".join(found) or None
 
 
 def _close(a: str, b: str) -> bool:
@@ -263,7 +262,7 @@ def _best_sources(
 ) -> tuple[list[int], Support]:
     """The fewest sources (up to three) that together support ``claim``, by greedy cover."""
     singles = sorted(
-        ((scorer.score(claim, [ev.quote], question, ev.passage, [ev.before]), i + 1) for i, ev in enumerate(evidence)),
+        ((_score(scorer, claim, evidence, [n], question), n) for n in range(1, len(evidence) + 1)),
         key=lambda pair: -pair[0].score,
     )
     if not singles:
