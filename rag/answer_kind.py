@@ -30,6 +30,9 @@ DATED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?:1[5-9]|20)\d\d\b",
     re.IGNORECASE,
 )
+# A passage opening with the date it was published ("Nov 21, 2022 ... ", "March 3, 2017 -"):
+# when it was written, not an answer to when something happened.
+DATELINE = re.compile(rf"^\s*{_MONTH}\s+\d{{1,2}},?\s+(?:1[5-9]|20)\d\d\s*(?:\.\.\.|…|—|–|-|·|\|)", re.IGNORECASE)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d\s?(?:billion|million|trillion|bn|dollars?|euros?|pounds?|yen|percent|%)\b|"
@@ -121,6 +124,11 @@ class Asked:
         if kind in ("amount", "number"):
             return numbers(text) - set(YEAR.findall(text))
         return set()
+
+
+def without_dateline(text: str) -> str:
+    """``text`` without the publication date it opens with, if any."""
+    return DATELINE.sub("", text, count=1)
 
 
 def _month_day(date: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from index.sentences import split_sentences
 from index.types import Passage
-from rag.answer_kind import YEAR, Asked
+from rag.answer_kind import YEAR, Asked, without_dateline
 from rag.text import content_words, stem
 
 RANK_K = 60  # rank prior 1 / (1 + rank / RANK_K): the same smoothing as the fusion's
@@ -50,7 +50,9 @@ def _read(asked: Asked, question_terms: set[str], text: str, weights: Weights) -
 
     The best sentence holds the kind of answer asked, weighted up by the share of the
     question's terms it holds; answers count only from sentences sharing a question term.
+    A dateline is neither ("Nov 21, 2022 ... The game arrives on Steam next month").
     """
+    text = without_dateline(text)
     best, answers = 0.0, set()
     for s, e in split_sentences(text):
         sentence = text[s:e]

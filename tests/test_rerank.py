@@ -51,6 +51,19 @@ def test_a_date_without_its_year_answers_when_only_in_part():
     assert asked.held_in("Diablo 3 was released in 2012.") == 0.5
 
 
+def test_a_dateline_is_not_an_answer_to_when():
+    from rag.rerank import DEFAULT_WEIGHTS, _read, terms
+
+    question = "When was Assassin's Creed Valhalla released?"
+    asked = Asked.of(question)
+    dateline = "Nov 21, 2022 ... Assassin's Creed Valhalla will arrive on Steam next month."
+    assert _read(asked, terms(question), dateline, DEFAULT_WEIGHTS) == (0.0, set())
+    # The same date in the body of the passage is an answer.
+    body = "Assassin's Creed Valhalla was released on Nov 10, 2020 for consoles."
+    best, answers = _read(asked, terms(question), body, DEFAULT_WEIGHTS)
+    assert best > 0.5 and answers == {"11-10", "2020"}
+
+
 def test_answers_are_normalised_so_that_two_texts_can_agree():
     asked = Asked.of("When was Xenoblade Chronicles 2 released?")
     assert asked.answers_in("It was released on Dec. 1, 2017.") == {"12-1", "2017"}
