@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from index.sentences import split_sentences
 from index.types import Passage
 from rag.answer_kind import YEAR, Asked, without_dateline
+from rag.fusion import RRF_K
 from rag.text import content_words, stem
-
-RANK_K = 60  # rank prior 1 / (1 + rank / RANK_K): the same smoothing as the fusion's
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def rerank(question: str, candidates: Sequence[Passage], weights: Weights = DEFA
     for rank, (passage, (sentence, _), agrees) in enumerate(zip(candidates, read, agreed, strict=True), start=1):
         relevance = (
             weights.cosine * passage.score
-            + weights.rank * RANK_K / (RANK_K + rank)
+            + weights.rank * RRF_K / (RRF_K + rank)  # the fusion's smoothing: ~1 at the top, 0.5 at rank 60
             + sentence
             + weights.agreement * agrees
         )

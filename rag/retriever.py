@@ -12,6 +12,7 @@ from index.keyword import KeywordIndex
 from index.similarity import Fingerprint
 from index.store import ChunkStore
 from index.types import Passage
+from rag.fusion import RRF_K, rrf
 from rag.rerank import DEFAULT_WEIGHTS, Weights, rerank
 
 
@@ -57,18 +58,6 @@ class VectorRetriever:
     def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         vector = self.embedder.embed([query])[0]
         return self.store.query(vector, k, where=(filters or Filters()).where())
-
-
-RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
-
-
-def rrf(rankings: list[list[str]], weights: list[float] | None = None) -> dict[str, float]:
-    """Reciprocal rank fusion: ``sum(w / (RRF_K + rank))`` over the rankings an id appears in."""
-    fused: dict[str, float] = {}
-    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
-        for rank, item in enumerate(ranking, start=1):
-            fused[item] = fused.get(item, 0.0) + weight / (RRF_K + rank)
-    return fused
 
 
 _RECENT = re.compile(r"\b(latest|most recent|newest|recent(ly)?|last|current(ly)?|now|today)\b", re.IGNORECASE)
