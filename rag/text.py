@@ -87,6 +87,19 @@ def numbers(text: str) -> set[str]:
     return {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
 
 
+_CARDINALS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_ORDINALS = "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+
+
+def number_words(number: str) -> set[str]:
+    """The words that spell a small number, as count or rank: "4" -> {"four", "fourth", "4th"}."""
+    if not number.isdigit() or int(number) >= len(_CARDINALS):
+        return set()
+    n = int(number)
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n, "th")
+    return {_CARDINALS[n], _ORDINALS[n], f"{n}{suffix}"}
+
+
 def strip_markers(text: str) -> str:
     """Remove ``[n]`` markers (and the space before them) from a text."""
     return _MARKER.sub("", text).strip()

@@ -205,3 +205,13 @@ def test_the_sentence_before_a_quote_is_found_in_another_chunk_of_its_article():
         claim.replace("Macron", "Witkoff"), evidence, LexicalEmbeddingScorer(), "What did Witkoff say?"
     )
     assert not right.abstained
+
+
+def test_a_number_may_be_spelled_out_in_the_source():
+    s = LexicalEmbeddingScorer()
+    source = "The fourth season of The Crown was released by Netflix on 15 November 2020."
+    question = "When does season 4 of The Crown premiere?"
+    assert s.score("Season 4 of The Crown premiered on 15 November 2020.", [source], question).supported
+    wrong = s.score("Season 5 of The Crown premiered on 15 November 2020.", [source], question)
+    assert not wrong.supported and "5" in wrong.reason
+    assert s.score("Four people died.", ["Four people died in the blast."]).supported
