@@ -8,7 +8,7 @@ Citations   ALCE (Gao et al. 2023): recall, each sentence supported by the union
             not support its sentence and the others still do. Support is decided by
             the same swappable scorer that verifies answers.
 Grounding   ungrounded rate: sentences holding a name or number absent from their cited
-            quotes (and from the question).
+            quotes (and from the question); "4" is present as "four" or "fourth".
 Abstention  rate on unanswerable questions; false-abstention rate on answerable ones.
 """
 
@@ -19,7 +19,7 @@ import statistics
 from collections.abc import Sequence
 
 from evals.records import Record
-from rag.text import fold, names, numbers, words
+from rag.text import fold, names, number_words, numbers, words
 from rag.verify import SupportScorer, name_in
 
 K_VALUES = (1, 5, 10)
@@ -105,9 +105,9 @@ def citation_metrics(record: Record, scorer: SupportScorer) -> dict[str, float |
             rest = bool(others) and scorer.score(sentence["text"], others, question, rest_context).supported
             relevant += int(alone or not rest)
         source = " ".join(cited)
-        source_words, folded = set(words(source)), fold(source).replace(",", "")
+        source_words, source_numbers = set(words(source)), numbers(source)
         if any(not name_in(n, source_words) and n not in asked for n in names(sentence["text"])) or any(
-            n not in folded for n in numbers(sentence["text"])
+            n not in source_numbers and not number_words(n) & source_words for n in numbers(sentence["text"])
         ):
             ungrounded += 1
     count = len(record.sentences)

@@ -118,6 +118,15 @@ def test_citation_precision_flags_a_redundant_irrelevant_citation():
     assert r.metrics["citation_precision"] == 0.5
 
 
+def test_a_spelled_out_number_is_grounded_and_another_number_is_not():
+    fourth = "The fourth season of The Crown was released by Netflix on 15 November 2020."
+    question = "When did the season premiere?"
+    good = score_record(record(question, ["15 November"], "Season 4 premiered on 15 November 2020.", [fourth]), SCORER)
+    assert good.metrics["ungrounded_rate"] == 0.0
+    bad = score_record(record(question, ["15 November"], "Season 5 premiered on 15 November 2020.", [fourth]), SCORER)
+    assert bad.metrics["ungrounded_rate"] == 1.0
+
+
 def test_missing_metric_fails_a_threshold_that_names_it():
     result = check({"correct": None}, {"min": {"correct": 0.5}, "max": {}, "noise": 0.05})
     assert not result.passed
