@@ -19,7 +19,7 @@ import statistics
 from collections.abc import Sequence
 
 from evals.records import Record
-from rag.text import fold, names, number_words, numbers, words
+from rag.text import fold, names, numbers_missing, words
 from rag.verify import SupportScorer, name_in
 
 K_VALUES = (1, 5, 10)
@@ -105,9 +105,9 @@ def citation_metrics(record: Record, scorer: SupportScorer) -> dict[str, float |
             rest = bool(others) and scorer.score(sentence["text"], others, question, rest_context).supported
             relevant += int(alone or not rest)
         source = " ".join(cited)
-        source_words, source_numbers = set(words(source)), numbers(source)
-        if any(not name_in(n, source_words) and n not in asked for n in names(sentence["text"])) or any(
-            n not in source_numbers and not number_words(n) & source_words for n in numbers(sentence["text"])
+        source_words = set(words(source))
+        if any(not name_in(n, source_words) and n not in asked for n in names(sentence["text"])) or numbers_missing(
+            sentence["text"], source
         ):
             ungrounded += 1
     count = len(record.sentences)

@@ -100,6 +100,12 @@ def number_words(number: str) -> set[str]:
     return {_CARDINALS[n], _ORDINALS[n], f"{n}{suffix}"}
 
 
+def numbers_missing(claim: str, source: str) -> list[str]:
+    """The claim's numbers that the source holds neither as numbers nor spelled out."""
+    held, spelled = numbers(source), set(words(source))
+    return sorted(n for n in numbers(claim) if n not in held and not number_words(n) & spelled)
+
+
 def strip_markers(text: str) -> str:
     """Remove ``[n]`` markers (and the space before them) from a text."""
     return _MARKER.sub("", text).strip()

@@ -26,8 +26,7 @@ from rag.text import (
     first_name,
     fold,
     names,
-    number_words,
-    numbers,
+    numbers_missing,
     stem,
     strip_markers,
     words,
@@ -92,10 +91,7 @@ class LexicalEmbeddingScorer:
             n for n in names(claim)
             if not name_in(n, source_words) and not (n in asked and name_in(n, around))
         )  # fmt: skip
-        missing += sorted(
-            n for n in numbers(claim)
-            if n not in numbers(source) and not number_words(n) & source_words
-        )  # fmt: skip
+        missing += numbers_missing(claim, source)
         claim_words = [w for w in content_words(claim) if w not in asked]
         source_stems = {stem(w) for w in source_words}
         coverage = sum(stem(w) in source_stems for w in claim_words) / len(claim_words) if claim_words else 1.0
