@@ -119,3 +119,29 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 spans.append((s, e))
         line_start = next_start
     return spans
+
+
+def sentences_with_labels(text: str, label_words: int = 2) -> list[tuple[int, int]]:
+    """``split_sentences``, with a short label joined to the sentence after it on its line.
+
+    Listings and scraped snippets put a value after a label that ends in a period
+    ("Release date. December 1, 2017"); read apart, the date is in a sentence that says
+    nothing of what it dates. A "sentence" of at most ``label_words`` words followed by
+    another on the same line is read with it.
+
+    >>> text = "Release date. December 1, 2017. It sold well."
+    >>> [text[s:e] for s, e in sentences_with_labels(text)]
+    ['Release date. December 1, 2017.', 'It sold well.']
+    """
+    spans = split_sentences(text)
+    joined: list[tuple[int, int]] = []
+    label_start: int | None = None
+    for i, (s, e) in enumerate(spans):
+        start = s if label_start is None else label_start
+        label_start = None
+        follows = i + 1 < len(spans) and "\n" not in text[e : spans[i + 1][0]]
+        if follows and len(text[start:e].split()) <= label_words:
+            label_start = start
+            continue
+        joined.append((start, e))
+    return joined

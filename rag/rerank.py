@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.sentences import split_sentences
+from index.sentences import sentences_with_labels
 from index.types import Passage
 from rag.answer_kind import YEAR, Asked, without_dateline
 from rag.fusion import RRF_K
@@ -34,14 +34,21 @@ class Weights:
     kind: float = 0.5  # a sentence holds the kind of answer asked
     shared: float = 0.5  # ... and shares the question's words (times the share)
     agreement: float = 0.25  # other articles give the same answer (relative to the most given)
+    year: float = 0.25  # the passage holds a year the question names ("in 2020")
 
 
 DEFAULT_WEIGHTS = Weights()
 
 
+# News says a game "launched", a show "premiered", a film "debuted" where the question
+# asks when it was "released": one stem for the words of coming out.
+_SAME_STEM = {"launc": "relea", "debut": "relea", "premi": "relea"}
+
+
 def terms(text: str) -> set[str]:
     """Content-word stems and years: what a sentence shares with a question."""
-    return {stem(w) for w in content_words(text)} | set(YEAR.findall(text))
+    stems = {stem(w) for w in content_words(text)}
+    return {_SAME_STEM.get(s, s) for s in stems} | set(YEAR.findall(text))
 
 
 def _read(asked: Asked, question_terms: set[str], text: str, weights: Weights) -> tuple[float, set[str]]:
@@ -53,7 +60,7 @@ def _read(asked: Asked, question_terms: set[str], text: str, weights: Weights) -
     """
     text = without_dateline(text)
     best, answers = 0.0, set()
-    for s, e in split_sentences(text):
+    for s, e in sentences_with_labels(text):
         sentence = text[s:e]
         sentence_terms = terms(sentence)
         common = question_terms & sentence_terms
@@ -64,6 +71,11 @@ def _read(asked: Asked, question_terms: set[str], text: str, weights: Weights) -
             shared = len(common) / len(question_terms) if question_terms else 0.0
             best = max(best, held * (weights.kind + weights.shared * shared))
     return best, answers
+
+
+def _holds_year(passage: Passage, years: set[str]) -> bool:
+    """Whether the passage mentions, or is dated in, one of ``years``."""
+    return bool(years) and bool(years & ({(passage.date or "")[:4]} | set(YEAR.findall(passage.text))))
 
 
 def agreement(answers: Sequence[set[str]], articles: Sequence[str]) -> list[float]:
@@ -88,6 +100,7 @@ def rerank(question: str, candidates: Sequence[Passage], weights: Weights = DEFA
     if asked.kind is None:  # an open question ("What did X say?"): nothing to add to the fusion
         return list(candidates)
     question_terms = terms(question)
+    years = set(YEAR.findall(question))
     read = [_read(asked, question_terms, p.text, weights) for p in candidates]
     agreed = agreement([answers for _, answers in read], [p.article_id for p in candidates])
     scored = []
@@ -97,6 +110,7 @@ def rerank(question: str, candidates: Sequence[Passage], weights: Weights = DEFA
             + weights.rank * RRF_K / (RRF_K + rank)  # the fusion's smoothing: ~1 at the top, 0.5 at rank 60
             + sentence
             + weights.agreement * agrees
+            + weights.year * _holds_year(passage, years)
         )
         scored.append((relevance, rank, passage))
     scored.sort(key=lambda item: (-item[0], item[1]))

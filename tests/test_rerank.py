@@ -133,3 +133,36 @@ def test_an_answer_other_articles_give_wins_over_a_lone_one():
     question = "When was Xenoblade Chronicles 2 released?"
     assert rerank(question, [lone, agreed, *support])[0] is agreed
     assert rerank(question, [lone, agreed, *support], Weights(agreement=0.0))[0] is lone
+
+
+def test_a_label_is_read_with_the_value_after_it():
+    # "Release date." then the date: read apart, the date's sentence shares no word of
+    # the question and the passage loses to one dating something else.
+    listing = _passage(1, "Xenoblade Chronicles 2 game page. Release date. December 1, 2017. Players: 1.", 0.60)
+    other = _passage(2, "Monolith Soft opened a studio in Kyoto on April 29, 2015.", 0.60)
+    question = "When was Xenoblade Chronicles 2 released?"
+    assert rerank(question, [other, listing])[0] is listing
+    with_periods = listing.text.replace("Release date.", "Release date is here.")
+    assert rerank(question, [other, _passage(1, with_periods, 0.60)])[0] is other
+
+
+def test_launched_answers_when_it_was_released():
+    launched = _passage(1, "The game was launched on May 15, 2012. Console versions came later.", 0.60)
+    moved = _passage(2, "Blizzard moved its offices on March 3, 2010.", 0.60)
+    question = "When was Diablo 3 released?"
+    assert rerank(question, [moved, launched])[0] is launched
+    shipped = _passage(1, launched.text.replace("launched", "shipped"), 0.60)
+    assert rerank(question, [moved, shipped])[0] is moved
+
+
+def test_a_passage_holding_the_question_s_year_gains():
+    # Equal answers of the kind asked; only one was written in the year the question names
+    # (the dateline is not read as an answer, but it places the passage in its year).
+    other_year = _passage(1, "Apr 25, 2021 ... Pixar's Soul won the Oscar for best animated feature.", 0.60)
+    asked_year = _passage(2, "Feb 10, 2020 ... Toy Story 4 won the Oscar for best animated feature.", 0.60)
+    question = "What movie won the Oscar for best animated film in 2020?"
+    assert rerank(question, [other_year, asked_year])[0] is asked_year
+    assert rerank(question, [other_year, asked_year], Weights(year=0.0))[0] is other_year
+    text = asked_year.text.removeprefix("Feb 10, 2020 ... ")
+    dated = Passage("c3", "a3", "t3", text, 0, len(text), 0.60, date="2020-02-10")
+    assert rerank(question, [other_year, dated])[0] is dated

@@ -14,9 +14,9 @@ from evals.rgb import DEFAULT_SOURCE
 pytestmark = pytest.mark.slow
 # Measured on these 40 questions (`quality(DEFAULT_SOURCE, limit=40)`): vector @1 0.50
 # @5 0.80, BM25 @1 0.325 @5 0.725, plain fusion (rrf) @1 0.45 @5 0.85, hybrid (fusion
-# reranked) @1 0.65 @5 0.925 @10 0.95 MRR 0.76. Floors sit about 0.05 under hybrid.
+# reranked) @1 0.65 @5 0.975 @10 0.975 MRR 0.773. Floors sit about 0.05 under hybrid.
 FLOOR_AT1 = 0.60
-FLOOR_AT5 = 0.87
+FLOOR_AT5 = 0.92
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_hybrid_is_not_worse_than_either_retriever_alone(table):
 
 
 def test_reranking_lifts_the_first_place_over_plain_fusion(table):
-    """Measured: +0.20 at @1 and +0.15 MRR on these questions; it must keep a clear margin."""
+    """Measured: +0.20 at @1 and +0.16 MRR on these questions; it must keep a clear margin."""
     assert table["hybrid"]["@1"] >= table["rrf"]["@1"] + 0.10, table
     assert table["hybrid"]["mrr@10"] >= table["rrf"]["mrr@10"] + 0.08, table
     assert table["hybrid"]["@5"] >= table["rrf"]["@5"], table

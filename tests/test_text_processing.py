@@ -8,7 +8,7 @@ import pytest
 
 from index.chunker import chunk_article
 from index.loader import LoadError, load_file, parse_text
-from index.sentences import split_sentences
+from index.sentences import sentences_with_labels, split_sentences
 from tests.conftest import SAMPLE
 
 
@@ -21,6 +21,18 @@ def test_sentences_keep_offsets_and_skip_abbreviations():
         "A headline",
         "Next line.",
     ]
+
+
+def test_a_label_joins_the_sentence_after_it_on_its_line_only():
+    text = "Release date. December 1, 2017 ; Players. One. Genre. Role-playing game.\nParis talks\nRubio flew in."
+    got = [text[s:e] for s, e in sentences_with_labels(text)]
+    assert got == [
+        "Release date. December 1, 2017 ; Players.",
+        "One. Genre. Role-playing game.",
+        "Paris talks",  # a short headline stays apart: a line break ends it
+        "Rubio flew in.",
+    ]
+    assert [text[s:e] for s, e in split_sentences(text)][:2] == ["Release date.", "December 1, 2017 ; Players."]
 
 
 def test_sentence_ending_in_closing_quote():

@@ -21,11 +21,9 @@ from evals.rgb import DEFAULT_SOURCE
 from rag.rerank import DEFAULT_WEIGHTS, Weights
 from rag.retriever import HybridRetriever
 
-# cosine, rank, kind, shared, agreement: 162 settings.
-GRID = [
-    Weights(*w)
-    for w in itertools.product([1.0, 2.0, 3.0], [1.0, 2.0], [0.0, 0.5, 1.0], [0.0, 0.5, 1.0], [0.0, 0.25, 0.5])
-]
+# cosine, rank, kind, shared, agreement, year: 486 settings.
+_STEPS = ([1.0, 2.0, 3.0], [1.0, 2.0], [0.0, 0.5, 1.0], [0.0, 0.5, 1.0], [0.0, 0.25, 0.5], [0.0, 0.25, 0.5])
+GRID = [Weights(*w) for w in itertools.product(*_STEPS)]
 
 
 def main(argv: list[str] | None = None) -> dict:
