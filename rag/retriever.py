@@ -118,6 +118,14 @@ class HybridRetriever:
         self.pool = pool
 
     def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        ranked = self.fused(query, k, filters)
+        if self.reranking:
+            n = max(self.pool, 3 * k)
+            ranked = rerank(query, ranked[:n], self.weights) + ranked[n:]
+        return self._diverse(ranked, k)
+
+    def fused(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The candidates for ``k`` results in fused order (RRF plus year and recency signals)."""
         where = (filters or Filters()).where()
         vector = self.embedder.embed([query])[0]
         n = max(self.pool, 3 * k)
@@ -130,10 +138,7 @@ class HybridRetriever:
         known.update({p.chunk_id: p for p in self.store.passages(missing, vector)})
         for chunk_id, boost in signal_boosts(query, known).items():
             fused[chunk_id] = fused.get(chunk_id, 0.0) + boost
-        ranked = [known[i] for i in sorted(fused, key=lambda i: -fused[i]) if i in known]
-        if self.reranking:
-            ranked = rerank(query, ranked[:n], self.weights) + ranked[n:]
-        return self._diverse(ranked, k)
+        return [known[i] for i in sorted(fused, key=lambda i: -fused[i]) if i in known]
 
     def _diverse(self, ranked: list[Passage], k: int) -> list[Passage]:
         """The first ``k`` of ``ranked`` without near-duplicates, at most ``per_article`` per article first."""
