@@ -57,16 +57,21 @@ def variants(text: str) -> str:
 
 
 def _match_expression(query: str) -> str | None:
-    """An FTS5 query: any of the query's words, or any variant key of its names."""
+    """An FTS5 query: any of the query's words, or any variant key of its names.
+
+    A question typed all in lower case ("who is yermak?") says nothing by case about
+    which words are names, so each of its words is read as one might be ("Irmak").
+    """
     from rag.text import STOPWORDS, fold
 
+    uncased = query.strip()[1:] == query.strip()[1:].lower()
     terms = []
     for m in _WORD.finditer(query):
         word = m.group()
         if fold(word) in STOPWORDS or len(word) < 2:
             continue
         terms.append(f'text:"{word}"')
-        key = variant_key(word)
+        key = variant_key(word[0].upper() + word[1:] if uncased else word)
         if key:
             terms.append(f'variants:"{key}"')
     return " OR ".join(dict.fromkeys(terms)) or None

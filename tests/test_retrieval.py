@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from index.ingest import Ingestor, sync_keyword_index
-from index.keyword import KeywordIndex, variant_key
+from index.keyword import KeywordIndex, _match_expression, variant_key
 from index.loader import load_file
 from index.similarity import near_duplicate
 from index.store import ChunkStore
@@ -81,6 +81,16 @@ def test_hybrid_finds_what_vector_search_misses(tmp_path, sample_dir):
     assert not any("Sybiga" in p.text for p in vector_top)
     assert any("Sybiga" in p.text for p in hybrid_top)
     assert -1.0 <= hybrid_top[0].score <= 1.0
+
+
+def test_a_question_typed_in_lower_case_still_meets_name_variants(tmp_path, sample_dir):
+    store, keyword, embedder = build(tmp_path, sample_dir)
+    found = [chunk_id for chunk_id, _ in keyword.search("who is sybiha?", 5)]
+    assert any("Sybiga" in text for text in store.collection.get(ids=found)["documents"])
+    # With capitals elsewhere in the question, a lower-case word is not read as a name.
+    key = variant_key("Sybiha")
+    assert key in _match_expression("who is sybiha?")
+    assert key not in _match_expression("Who is sybiha in Paris?")
 
 
 def test_filters_apply_to_both_searches(tmp_path, sample_dir):
