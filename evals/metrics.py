@@ -107,7 +107,7 @@ def citation_metrics(record: Record, scorer: SupportScorer) -> dict[str, float |
         source = " ".join(cited)
         source_words = set(words(source))
         if any(not name_in(n, source_words) and n not in asked for n in names(sentence["text"])) or numbers_missing(
-            sentence["text"], source
+            sentence["text"], source, question, context + " " + source
         ):
             ungrounded += 1
     count = len(record.sentences)

@@ -100,10 +100,22 @@ def number_words(number: str) -> set[str]:
     return {_CARDINALS[n], _ORDINALS[n], f"{n}{suffix}"}
 
 
-def numbers_missing(claim: str, source: str) -> list[str]:
-    """The claim's numbers that the source holds neither as numbers nor spelled out."""
-    held, spelled = numbers(source), set(words(source))
-    return sorted(n for n in numbers(claim) if n not in held and not number_words(n) & spelled)
+def numbers_missing(claim: str, source: str, asked: str = "", around: str = "") -> list[str]:
+    """The claim's numbers that the source holds neither as numbers nor spelled out.
+
+    A number the question ``asked`` holds may instead be ``around`` the source (the
+    passage it is quoted from): "Splatoon 2 was released on July 21, 2017", citing "It
+    was released on July 21, 2017" from a passage about Splatoon 2, asked "When was
+    Splatoon 2 released?". Names the question holds are read the same way.
+    """
+
+    def absent(number: str, text: str) -> bool:
+        return number not in numbers(text) and not number_words(number) & set(words(text))
+
+    given = numbers(asked)
+    return sorted(
+        n for n in numbers(claim) if absent(n, source) and not (n in given and around and not absent(n, around))
+    )
 
 
 def strip_markers(text: str) -> str:

@@ -91,7 +91,7 @@ class LexicalEmbeddingScorer:
             n for n in names(claim)
             if not name_in(n, source_words) and not (n in asked and name_in(n, around))
         )  # fmt: skip
-        missing += numbers_missing(claim, source)
+        missing += numbers_missing(claim, source, question, " ".join([context, *preceding, source]))
         claim_words = [w for w in content_words(claim) if w not in asked]
         source_stems = {stem(w) for w in source_words}
         coverage = sum(stem(w) in source_stems for w in claim_words) / len(claim_words) if claim_words else 1.0

@@ -127,6 +127,20 @@ def test_a_spelled_out_number_is_grounded_and_another_number_is_not():
     assert bad.metrics["ungrounded_rate"] == 1.0
 
 
+def test_a_number_the_question_holds_is_grounded_by_the_passage_around_the_quote():
+    quote = "It was released on July 21, 2017."
+    claim = "Splatoon 2 was released on July 21, 2017."
+
+    def ungrounded(question, context):
+        r = record(question, ["July 21"], claim, [quote])
+        r.contexts = {1: context}
+        return score_record(r, SCORER).metrics["ungrounded_rate"]
+
+    assert ungrounded("When was Splatoon 2 released?", "Splatoon 2 is a game. " + quote) == 0.0
+    assert ungrounded("When was Splatoon 2 released?", "Splatoon is a game. " + quote) == 1.0
+    assert ungrounded("When was Splatoon released?", "Splatoon 2 is a game. " + quote) == 1.0
+
+
 def test_missing_metric_fails_a_threshold_that_names_it():
     result = check({"correct": None}, {"min": {"correct": 0.5}, "max": {}, "noise": 0.05})
     assert not result.passed

@@ -215,3 +215,17 @@ def test_a_number_may_be_spelled_out_in_the_source():
     wrong = s.score("Season 5 of The Crown premiered on 15 November 2020.", [source], question)
     assert not wrong.supported and "5" in wrong.reason
     assert s.score("Four people died.", ["Four people died in the blast."]).supported
+
+
+def test_a_number_the_question_holds_may_be_in_the_passage_around_the_quote():
+    # The model names the game the question asks about; the quote says "It".
+    s = LexicalEmbeddingScorer()
+    quote = "It was released on July 21, 2017, for the Nintendo Switch."
+    passage = "Splatoon 2 is a shooter game by Nintendo. " + quote
+    claim = "Splatoon 2 was released on July 21, 2017."
+    assert s.score(claim, [quote], "When was Splatoon 2 released?", passage).supported
+    # Not asked, the number must be in the quote itself; asked, it must be around it.
+    unasked = s.score(claim, [quote], "When was Splatoon released?", passage)
+    assert not unasked.supported and "2" in unasked.reason
+    elsewhere = s.score(claim, [quote], "When was Splatoon 2 released?", quote.replace("It", "Splatoon"))
+    assert not elsewhere.supported and "2" in elsewhere.reason
