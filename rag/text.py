@@ -118,6 +118,27 @@ def numbers_missing(claim: str, source: str, asked: str = "", around: str = "") 
     )
 
 
+_MONEY = re.compile(
+    r"(?:[$€£¥]|\b(?:usd|eur|gbp)\s?)\s?(\d+(?:[.,]\d+)*)|(\d+(?:[.,]\d+)*)\s?(?:(?:thousand|million|billion|trillion|bn)\s)?(?:dollars?|euros?|pounds?|yen)\b",
+    re.IGNORECASE,
+)
+
+
+def _money(text: str) -> set[str]:
+    return {(m.group(1) or m.group(2)).replace(",", "") for m in _MONEY.finditer(text)}
+
+
+def money_as_counts(claim: str, source: str) -> list[str]:
+    """Sums of money in the claim that the source holds only as plain numbers.
+
+    "Revenue was $365,232" citing "2019, 365,232" (vehicles produced): the number is
+    there, but not as money. A number the source lacks is ``numbers_missing``'s to report.
+    """
+    held = _money(source)
+    plain = numbers(source)
+    return sorted(n for n in _money(claim) if n not in held and n in plain)
+
+
 def strip_markers(text: str) -> str:
     """Remove ``[n]`` markers (and the space before them) from a text."""
     return _MARKER.sub("", text).strip()

@@ -25,6 +25,7 @@ from rag.text import (
     find_markers,
     first_name,
     fold,
+    money_as_counts,
     names,
     numbers_missing,
     stem,
@@ -99,6 +100,9 @@ class LexicalEmbeddingScorer:
         value = round(0.6 * coverage + 0.4 * cosine, 4)
         if missing:
             return Support(min(value, self.threshold / 2), False, "not in the cited source: " + ", ".join(missing))
+        counts = money_as_counts(claim, source)
+        if counts:
+            return Support(min(value, self.threshold / 2), False, "not money in the cited source: " + ", ".join(counts))
         other = misattributed(claim, premises, preceding)
         if other:
             return Support(min(value, self.threshold / 2), False, f"the cited source gives these words to {other}")

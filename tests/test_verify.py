@@ -229,3 +229,16 @@ def test_a_number_the_question_holds_may_be_in_the_passage_around_the_quote():
     assert not unasked.supported and "2" in unasked.reason
     elsewhere = s.score(claim, [quote], "When was Splatoon 2 released?", quote.replace("It", "Splatoon"))
     assert not elsewhere.supported and "2" in elsewhere.reason
+
+
+def test_a_sum_of_money_must_be_money_in_the_source():
+    s = LexicalEmbeddingScorer()
+    question = "What was Tesla's revenue in Q1 2021?"
+    production = "Tesla vehicle production ; 2018, 254,530 ; 2019, 365,232 ; 2020, 509,737."
+    context = "Tesla results for Q1 2021. " + production
+    wrong = s.score("Tesla's revenue in Q1 2021 was $365,232.", [production], question, context)
+    assert not wrong.supported and "365232" in wrong.reason
+    revenue = "Tesla posted revenue of $10.4 billion in the first quarter of 2021 (Q1 2021)."
+    assert s.score("Tesla's revenue in Q1 2021 was $10.4 billion.", [revenue], question).supported
+    in_words = revenue.replace("$10.4 billion", "10.4 billion dollars")
+    assert s.score("Tesla's revenue in Q1 2021 was $10.4 billion.", [in_words], question).supported
