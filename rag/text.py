@@ -109,13 +109,12 @@ def numbers_missing(claim: str, source: str, asked: str = "", around: str = "") 
     Splatoon 2 released?". Names the question holds are read the same way.
     """
 
-    def absent(number: str, text: str) -> bool:
-        return number not in numbers(text) and not number_words(number) & set(words(text))
+    def holds(text: str):
+        held, spelled = numbers(text), set(words(text))
+        return lambda number: number in held or bool(number_words(number) & spelled)
 
-    given = numbers(asked)
-    return sorted(
-        n for n in numbers(claim) if absent(n, source) and not (n in given and around and not absent(n, around))
-    )
+    in_source, in_around, given = holds(source), holds(around), numbers(asked)
+    return sorted(n for n in numbers(claim) if not in_source(n) and not (n in given and in_around(n)))
 
 
 _MONEY = re.compile(
