@@ -73,7 +73,7 @@ def _read(asked: Asked, question_terms: set[str], text: str, weights: Weights) -
     return best, answers
 
 
-def _holds_year(passage: Passage, years: set[str]) -> bool:
+def _holds_year(passage: Passage, years: frozenset[str]) -> bool:
     """Whether the passage mentions, or is dated in, one of ``years``."""
     return bool(years) and bool(years & ({(passage.date or "")[:4]} | set(YEAR.findall(passage.text))))
 
@@ -100,7 +100,6 @@ def rerank(question: str, candidates: Sequence[Passage], weights: Weights = DEFA
     if asked.kind is None:  # an open question ("What did X say?"): nothing to add to the fusion
         return list(candidates)
     question_terms = terms(question)
-    years = set(YEAR.findall(question))
     read = [_read(asked, question_terms, p.text, weights) for p in candidates]
     agreed = agreement([answers for _, answers in read], [p.article_id for p in candidates])
     scored = []
@@ -110,7 +109,7 @@ def rerank(question: str, candidates: Sequence[Passage], weights: Weights = DEFA
             + weights.rank * RRF_K / (RRF_K + rank)  # the fusion's smoothing: ~1 at the top, 0.5 at rank 60
             + sentence
             + weights.agreement * agrees
-            + weights.year * _holds_year(passage, years)
+            + weights.year * _holds_year(passage, asked.years)
         )
         scored.append((relevance, rank, passage))
     scored.sort(key=lambda item: (-item[0], item[1]))

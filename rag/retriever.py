@@ -120,7 +120,7 @@ class HybridRetriever:
     def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         ranked = self.fused(query, k, filters)
         if self.reranking:
-            n = max(self.pool, 3 * k)
+            n = self._pool_size(k)
             ranked = rerank(query, ranked[:n], self.weights) + ranked[n:]
         return self._diverse(ranked, k)
 
@@ -128,7 +128,7 @@ class HybridRetriever:
         """The candidates for ``k`` results in fused order (RRF plus year and recency signals)."""
         where = (filters or Filters()).where()
         vector = self.embedder.embed([query])[0]
-        n = max(self.pool, 3 * k)
+        n = self._pool_size(k)
         dense = self.store.query(vector, n, where=where)
         sparse = self.keyword.search(query, n, where=where)
         fused = rrf([[p.chunk_id for p in dense], [chunk_id for chunk_id, _ in sparse]])
@@ -139,6 +139,10 @@ class HybridRetriever:
         for chunk_id, boost in signal_boosts(query, known).items():
             fused[chunk_id] = fused.get(chunk_id, 0.0) + boost
         return [known[i] for i in sorted(fused, key=lambda i: -fused[i]) if i in known]
+
+    def _pool_size(self, k: int) -> int:
+        """How many candidates each search returns, and the reranker reads, for ``k`` results."""
+        return max(self.pool, 3 * k)
 
     def _diverse(self, ranked: list[Passage], k: int) -> list[Passage]:
         """The first ``k`` of ``ranked`` without near-duplicates, at most ``per_article`` per article first."""
