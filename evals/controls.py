@@ -102,6 +102,49 @@ def shuffled_citations(records: list[Record], seed: int = 0) -> list[Record]:
     return out
 
 
+@control("stitched-support")
+def stitched_support(records: list[Record], seed: int = 0) -> list[Record]:
+    """Each answer's first sentence borrows a name from another article and cites both.
+
+    What a bag-of-words verifier certifies in a big archive: "X met Y" with X from one
+    story and Y from another. The union of the quotes holds every word; no article does.
+    """
+    out = copy.deepcopy(records)
+    answered = [r for r in out if r.sentences and r.citations and r.sources]
+    for i, record in enumerate(answered):
+        mine = set(record.sources.values())
+        donor = next(
+            (d for d in answered[i + 1 :] + answered[:i] if set(d.sources.values()) - mine and _new_name(d, record)),
+            None,
+        )
+        if donor is None:
+            continue
+        n = next(m for m, a in donor.sources.items() if a not in mine and _new_name(donor, record, m))
+        new = max(record.citations) + 1
+        record.citations[new] = donor.citations[n]
+        record.contexts[new] = donor.contexts.get(n, "")
+        record.sources[new] = donor.sources[n]
+        sentence = record.sentences[0]
+        sentence["text"] = f"{sentence['text'].rstrip('.')}, with {_new_name(donor, record, n)}."
+        sentence["citations"] = [*sentence["citations"], new]
+        record.answer = " ".join(s["text"] for s in record.sentences)
+    return out
+
+
+def _new_name(donor: Record, record: Record, n: int | None = None) -> str | None:
+    """A full name quoted in ``donor`` (citation ``n``, or any) that ``record``'s sources never mention."""
+    from rag.text import full_names, words
+
+    held = set(words(" ".join([*record.citations.values(), *record.contexts.values(), record.item.question])))
+    for m, quote in donor.citations.items():
+        if n is not None and m != n or donor.sources.get(m) in set(record.sources.values()):
+            continue
+        for name in full_names(quote):
+            if not set(words(name)) & held:
+                return name
+    return None
+
+
 @control("never-abstain")
 def never_abstain(records: list[Record], seed: int = 0) -> list[Record]:
     """Whenever the assistant abstained, it answers from its best passage instead."""

@@ -8,6 +8,8 @@ Fields (see evals/README.md):
     evidence    optional gold passages or quotes (text, so re-chunking never breaks a label)
     history     optional earlier user questions, for follow-ups
     kind        optional free label (who, when, follow-up, ...) for the report
+    titles      optional gold article titles (stable across corpora whose ids are content hashes)
+    split       optional "dev" or "test": tune on dev, report test
 """
 
 from __future__ import annotations
@@ -30,9 +32,18 @@ class GoldItem:
     evidence: list[str] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
     kind: str = ""
+    titles: list[str] = field(default_factory=list)
+    split: str = ""
 
 
-def load_suite(path: Path) -> list[GoldItem]:
+def _split(value: object, path: Path, number: int) -> str:
+    if value not in ("", "dev", "test"):
+        raise GoldError(f"{path}:{number}: 'split' must be 'dev' or 'test'")
+    return str(value)
+
+
+def load_suite(path: Path, split: str = "") -> list[GoldItem]:
+    """The suite's questions; with ``split`` ("dev" or "test") only that half."""
     items = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -58,8 +69,12 @@ def load_suite(path: Path) -> list[GoldItem]:
                 evidence=list(raw.get("evidence", [])),
                 history=list(raw.get("history", [])),
                 kind=str(raw.get("kind", "")),
+                titles=list(raw.get("titles", [])),
+                split=_split(raw.get("split", ""), path, number),
             )
         )
+    if split:
+        items = [item for item in items if item.split == split]
     if not items:
-        raise GoldError(f"{path}: no questions")
+        raise GoldError(f"{path}: no questions" + (f" in the {split} split" if split else ""))
     return items

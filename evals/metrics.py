@@ -9,6 +9,8 @@ Citations   ALCE (Gao et al. 2023): recall, each sentence supported by the union
             the same swappable scorer that verifies answers.
 Grounding   ungrounded rate: sentences holding a name or number absent from their cited
             quotes (and from the question); "4" is present as "four" or "fourth".
+            Stitched rate: sentences shown as supported whose names and numbers only the
+            quotes of several articles hold together, no single article alone.
 Abstention  rate on unanswerable questions; false-abstention rate on answerable ones.
 """
 
@@ -44,11 +46,49 @@ def token_f1(answer: str, alias: str) -> float:
 
 
 def is_relevant(passage: dict[str, str], record: Record) -> bool:
-    """A retrieved passage is relevant if it holds gold evidence (or, without any, is a gold article)."""
+    """A retrieved passage is relevant if it holds gold evidence (or, without any, is a gold article).
+
+    Gold articles are named by id or by title (``titles``: ids that are content hashes
+    change with the text; a title does not).
+    """
     if record.item.evidence:
         text = normalise(passage["text"])
         return any(normalise(e) in text for e in record.item.evidence)
-    return passage["article_id"] in record.item.articles
+    return passage["article_id"] in record.item.articles or passage.get("title") in record.item.titles
+
+
+def _holds(sentence: str, source: str, question: str, asked: set[str]) -> bool:
+    """Whether ``source`` holds every name and number of ``sentence`` (the question's own names aside)."""
+    source_words = set(words(source))
+    return not any(not name_in(n, source_words) and n not in asked for n in names(sentence)) and not numbers_missing(
+        sentence, source, question, source
+    )
+
+
+def stitched(sentence: dict, record: Record) -> bool:
+    """A sentence whose cited sources hold its names and numbers only taken together, across articles.
+
+    "Anna Berg hosts the gala that Channel 9 will broadcast", citing the Channel 9 story
+    for the broadcast and an unrelated awards story for the host: each article holds a
+    part, none holds the claim. Sentences citing one article, or whose sources are not
+    known, are not stitched.
+    """
+    cited = [n for n in sentence["citations"] if n in record.citations and n in record.sources]
+    articles: dict[str, list[int]] = {}
+    for n in cited:
+        articles.setdefault(record.sources[n], []).append(n)
+    if len(articles) < 2:
+        return False
+    # The question's own names count too: the article must hold them, not merely the question.
+    question, asked = record.item.question, set()
+    union = " ".join(record.citations[n] + " " + record.contexts.get(n, "") for n in cited)
+    if not _holds(sentence["text"], union, question, asked):
+        return False  # not held at all: the ungrounded rate's failure, not this one
+    return not any(
+        _holds(sentence["text"], " ".join(record.citations[n] + " " + record.contexts.get(n, "") for n in ns),
+               question, asked)
+        for ns in articles.values()
+    )  # fmt: skip
 
 
 def retrieval_metrics(record: Record) -> dict[str, float | None]:
@@ -85,7 +125,7 @@ def answer_metrics(record: Record) -> dict[str, float | None]:
 def citation_metrics(record: Record, scorer: SupportScorer) -> dict[str, float | None]:
     """ALCE citation recall and precision, and the ungrounded-sentence rate."""
     if record.abstained or not record.sentences:
-        return {"citation_recall": None, "citation_precision": None, "ungrounded_rate": None}
+        return {"citation_recall": None, "citation_precision": None, "ungrounded_rate": None, "stitched_rate": None}
     question = record.item.question
     asked = set(words(question))
     supported, relevant, total, ungrounded = 0, 0, 0, 0
@@ -111,10 +151,12 @@ def citation_metrics(record: Record, scorer: SupportScorer) -> dict[str, float |
         ):
             ungrounded += 1
     count = len(record.sentences)
+    shown = [s for s in record.sentences if s.get("supported", True)]
     return {
         "citation_recall": supported / count,
         "citation_precision": relevant / total if total else 0.0,
         "ungrounded_rate": ungrounded / count,
+        "stitched_rate": sum(stitched(s, record) for s in shown) / len(shown) if shown else 0.0,
     }
 
 
@@ -144,6 +186,8 @@ def explain(record: Record) -> list[str]:
         reasons.append("a sentence is not supported by its citations")
     if (m.get("ungrounded_rate") or 0.0) > 0.0:
         reasons.append("a name or number is absent from the cited quotes")
+    if (m.get("stitched_rate") or 0.0) > 0.0:
+        reasons.append("a sentence is held only by quotes of several articles together (stitched)")
     return reasons
 
 

@@ -19,6 +19,7 @@ class Record:
     retrieved: list[dict[str, str]]  # article_id, text; best first
     latency: float
     contexts: dict[int, str] = field(default_factory=dict)  # n -> the passage around the quote
+    sources: dict[int, str] = field(default_factory=dict)  # n -> the article the quote is from
     metrics: dict[str, float | None] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
@@ -35,10 +36,12 @@ class Record:
             retrieved=retrieved,
             latency=answer.timings.total,
             contexts={c.n: c.passage for c in answer.citations},
+            sources={c.n: c.article_id for c in answer.citations},
         )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["citations"] = {str(k): v for k, v in self.citations.items()}
         data["contexts"] = {str(k): v for k, v in self.contexts.items()}
+        data["sources"] = {str(k): v for k, v in self.sources.items()}
         return data

@@ -122,6 +122,23 @@ class ChunkStore:
     def chunk_ids(self, article_id: str) -> set[str]:
         return set(self.collection.get(where={"article_id": article_id}, include=[])["ids"])
 
+    def article_texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """``article_id -> title and text`` rebuilt from the stored chunks, for checking what an article is about.
+
+        Chunks overlap by a sentence, so the text repeats a sentence at each seam: fine
+        for asking whether the article names something, not for offsets.
+        """
+        wanted = sorted(set(article_ids))
+        if not wanted:
+            return {}
+        got = self.collection.get(where={"article_id": {"$in": wanted}}, include=["documents", "metadatas"])
+        pieces: dict[str, list[tuple[int, str]]] = {}
+        titles: dict[str, str] = {}
+        for text, meta in zip(got["documents"], got["metadatas"], strict=True):
+            pieces.setdefault(str(meta["article_id"]), []).append((int(meta["start"]), text))
+            titles[str(meta["article_id"])] = str(meta.get("title") or "")
+        return {a: "\n".join([titles[a], *(t for _, t in sorted(p))]) for a, p in pieces.items()}
+
     def iter_metadata(self) -> Iterator[dict[str, Any]]:
         """Every chunk's metadata (with ``chunk_id``), in pages."""
         offset = 0

@@ -72,19 +72,30 @@ def question_kind(question: str) -> Kind | None:
     return None
 
 
+# Capitalised words that open a request rather than name its subject ("Name the ...").
+_OPENERS = frozenset("name list tell give describe explain please summarise summarize".split())
+
+
 @dataclass(frozen=True)
 class Asked:
-    """A question read once: the kind of answer it wants and the names and years it holds."""
+    """A question read once: the kind of answer it wants, its words, names and years.
+
+    ``subjects`` are the names the question is about ("Time Warner", "Blair"): an answer
+    must come from an article that names them (see rag.verify).
+    """
 
     kind: Kind | None
     stems: frozenset[str]
     years: frozenset[str]
+    text: str = ""
+    subjects: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, question: str) -> Asked:
         return cls(
-            question_kind(question), frozenset(stem(w) for w in words(question)), frozenset(YEAR.findall(question))
-        )
+            question_kind(question), frozenset(stem(w) for w in words(question)), frozenset(YEAR.findall(question)),
+            question, frozenset(names(question) - _OPENERS),
+        )  # fmt: skip
 
     def held_in(self, text: str) -> float:
         """0..1: how clearly ``text`` holds an answer of the kind asked, beyond what the question holds.

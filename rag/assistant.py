@@ -20,6 +20,7 @@ from index.ingest import Ingestor, IngestReport, sync_keyword_index
 from index.keyword import KeywordIndex
 from index.store import ChunkStore
 from index.types import Passage
+from rag.answer_kind import Asked
 from rag.complete import completion_candidates
 from rag.condense import condense
 from rag.evidence import select_evidence
@@ -165,6 +166,7 @@ class Assistant:
         began = time.perf_counter()
         searched = question + (f" ({filters.describe()})" if filters.describe() else "")
 
+        asked = Asked.of(question)
         passages = self.search(question, filters=filters)
         best = max((p.score for p in passages), default=0.0)
         evidence = select_evidence(question, passages, self.embedder, self.settings.evidence_sentences)
@@ -192,15 +194,16 @@ class Assistant:
         if says_not_found(raw):
             verified_sentences: list[AnswerSentence] = []
         else:
+            articles = self.store.article_texts([ev.article_id for ev in evidence])
             verified_sentences = verify_answer(
-                raw, evidence, self.scorer, question, self.settings.keep_unsupported
+                raw, evidence, self.scorer, asked, self.settings.keep_unsupported, articles
             ).sentences
         if self.settings.complete_lists and any(s.supported for s in verified_sentences):
             verified_sentences += self._completions(question, verified_sentences, evidence)
         timings.verify = time.perf_counter() - verify_began
         timings.total = time.perf_counter() - began
         supported_text = " ".join(s.text for s in verified_sentences if s.supported)
-        if not supported_text or not answers_the_kind_asked(question, supported_text):
+        if not supported_text or not answers_the_kind_asked(asked, supported_text):
             yield self._abstain(question, searched, timings, raw)
             return
         yield self._compose(question, searched, raw, verified_sentences, evidence, timings)

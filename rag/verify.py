@@ -12,13 +12,13 @@ model can replace the lexical + embedding scorer here without touching the rest.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from index.embedder import Embedder
 from index.sentences import split_sentences
-from rag.answer_kind import question_kind
+from rag.answer_kind import Asked
 from rag.text import (
     NOT_NAMES,
     content_words,
@@ -27,6 +27,7 @@ from rag.text import (
     fold,
     money_as_counts,
     names,
+    numbers,
     numbers_missing,
     stem,
     strip_markers,
@@ -93,9 +94,7 @@ class LexicalEmbeddingScorer:
             if not name_in(n, source_words) and not (n in asked and name_in(n, around))
         )  # fmt: skip
         missing += numbers_missing(claim, source, question, " ".join([context, *preceding, source]))
-        claim_words = [w for w in content_words(claim) if w not in asked]
-        source_stems = {stem(w) for w in source_words}
-        coverage = sum(stem(w) in source_stems for w in claim_words) / len(claim_words) if claim_words else 1.0
+        coverage = _coverage(content_words(claim), asked, source_words, around)
         cosine = max(0.0, self._cosine(claim, premises)) if self.embedder else coverage
         value = round(0.6 * coverage + 0.4 * cosine, 4)
         if missing:
@@ -109,6 +108,21 @@ class LexicalEmbeddingScorer:
         if value < self.threshold:
             return Support(value, False, f"weak support ({value:.2f} < {self.threshold:.2f})")
         return Support(value, True)
+
+
+def _coverage(claim_words: list[str], asked: set[str], source_words: set[str], around: set[str]) -> float:
+    """Share of the claim's content words (by stem) that its source holds.
+
+    A word the question gave ("sister" in "Who is Berg's sister?") need not be in the
+    cited sentence, but it must be in the passage around it: a sentence naming a woman
+    near Berg does not make her his sister unless the article speaks of one.
+    """
+    if not claim_words:
+        return 1.0
+    in_source = {stem(w) for w in source_words}
+    in_around = {stem(w) for w in around}
+    held = sum(stem(w) in (in_around if w in asked else in_source) for w in claim_words)
+    return held / len(claim_words)
 
 
 _SPEECH = r"(?:said|says|claimed|claims|told|tells|stated|added|announced|warned|insisted|argued|explained|declared)"
@@ -210,17 +224,23 @@ _TIME_WORDS = re.compile(
 )
 
 
-def answers_the_kind_asked(question: str, answer: str) -> bool:
-    """A "how many" answer holds a number, a "when" answer a time; other questions pass.
+def answers_the_kind_asked(question: str | Asked, answer: str) -> bool:
+    """Whether the answer holds the kind of thing asked for and adds something to the question.
 
+    A "how many" answer holds a number, a "when" answer a time, a "where" answer a place
+    name the question does not hold; any answer must say something the question did not.
     A true, cited sentence that does not hold the kind of thing asked for is not an
     answer ("How many soldiers?" answered with a sentence about the force's purpose).
     """
-    kind = question_kind(question)
-    if kind in ("number", "amount"):
+    asked = question if isinstance(question, Asked) else Asked.of(question)
+    if adds_nothing(answer, asked.text):
+        return False
+    if asked.kind in ("number", "amount"):
         return bool(_NUMBER_WORDS.search(answer))
-    if kind == "date":
+    if asked.kind == "date":
         return bool(_TIME_WORDS.search(answer))
+    if asked.kind == "place":
+        return any(stem(n) not in asked.stems for n in names(answer))
     return True
 
 
@@ -251,6 +271,26 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
     return out
 
 
+def adds_nothing(claim: str, question: str) -> bool:
+    """Whether every content word of the claim is already in the question (by stem).
+
+    "Where were the championships she was picked for?" answered "The championships she
+    was picked for are the championships" restates the question: true, cited, no answer.
+    """
+    claim = strip_markers(claim)
+    asked = {stem(w) for w in words(question)}
+    said = [stem(w) for w in content_words(claim)] + sorted(numbers(claim))
+    return bool(question.strip()) and all(w in asked for w in said)
+
+
+def _by_article(evidence: Sequence[Evidence], numbers_: Sequence[int]) -> list[list[int]]:
+    """Source numbers grouped by the article they quote, in order of first mention."""
+    groups: dict[str, list[int]] = {}
+    for n in numbers_:
+        groups.setdefault(evidence[n - 1].article_id, []).append(n)
+    return list(groups.values())
+
+
 def _score(
     scorer: SupportScorer, claim: str, evidence: Sequence[Evidence], cited: Sequence[int], question: str
 ) -> Support:
@@ -260,10 +300,30 @@ def _score(
     return scorer.score(claim, [ev.quote for ev in chosen], question, context, [ev.before for ev in chosen])
 
 
-def _best_sources(
+def _one_source(
+    scorer: SupportScorer, claim: str, evidence: Sequence[Evidence], cited: Sequence[int], question: str
+) -> tuple[list[int], Support]:
+    """The cited sources of the one article that best supports ``claim`` on its own.
+
+    Support assembled from two articles is not support: a name from one story and an
+    event from another make a sentence neither states. Citations of other articles
+    that the supporting one does not need are dropped.
+    """
+    best: tuple[list[int], Support] = ([], Support(0.0, False, "cites no source"))
+    for group in _by_article(evidence, cited):
+        support = _score(scorer, claim, evidence, group, question)
+        if (support.supported, support.score) > (best[1].supported, best[1].score):
+            best = (group, support)
+    return best
+
+
+def _best_article(
     claim: str, evidence: Sequence[Evidence], scorer: SupportScorer, question: str
 ) -> tuple[list[int], Support]:
-    """The fewest sources (up to three) that together support ``claim``, by greedy cover."""
+    """The fewest sources of ONE article (up to three of its sentences) that support ``claim``.
+
+    A citation is only ever moved to sources that hold the whole sentence by themselves.
+    """
     singles = sorted(
         ((_score(scorer, claim, evidence, [n], question), n) for n in range(1, len(evidence) + 1)),
         key=lambda pair: -pair[0].score,
@@ -273,29 +333,118 @@ def _best_sources(
     best, n = singles[0]
     if best.supported:
         return [n], best
-    chosen = [n]
-    for _, m in singles[1:3]:
-        chosen.append(m)
-        support = _score(scorer, claim, evidence, chosen, question)
-        if support.supported:
-            return sorted(chosen), support
+    for article_id in dict.fromkeys(evidence[m - 1].article_id for _, m in singles):
+        same = [m for _, m in singles if evidence[m - 1].article_id == article_id][:3]
+        for size in range(2, len(same) + 1):
+            support = _score(scorer, claim, evidence, same[:size], question)
+            if support.supported:
+                return sorted(same[:size]), support
     return [n], best
 
 
+def _article_text(evidence: Sequence[Evidence], article_id: str, articles: Mapping[str, str]) -> str:
+    if article_id in articles:
+        return articles[article_id]
+    seen = [ev for ev in evidence if ev.article_id == article_id]
+    return " ".join(dict.fromkeys([seen[0].title, *(t for ev in seen for t in (ev.before, ev.passage))])) if seen else ""
+
+
+# Verbs a question lends its answer without the article having to use them ("Who attended
+# the talks?" -> "Rubio attended the talks", the article saying "Rubio was at the talks").
+_LIGHT = frozenset(
+    """attend attended attends take took taken make made happen happened go went come came get got give gave
+    do did done say said tell told become became hold held play played""".split()
+)
+
+
+def unspoken_relation(claim: str, asked: Asked, article_text: str) -> list[str]:
+    """The question's words that the claim repeats but the cited article never uses.
+
+    Asked for Anna Berg's sister, "Berg's sister is Maria Lopez" citing an article that
+    names Lopez beside Berg and never speaks of a sister: the relation is the question's,
+    not the article's. Names are the subject check's; light verbs are exempt.
+    """
+    held = {w[:4] for w in words(article_text)}  # "hosts" meets "hosted": a looser stem than stem()'s
+    relation = set(content_words(asked.text)) - names(asked.text) - _LIGHT
+    return sorted({w for w in content_words(claim) if w in relation and w[:4] not in held})
+
+
+def off_subject(asked: Asked, article_text: str) -> list[str]:
+    """The names the question is about that the cited article never mentions.
+
+    Asked for one company's profits, an answer citing another company's results is
+    about something else, however well its sentence is supported.
+    """
+    held = set(words(article_text))
+    return sorted(n for n in asked.subjects if not name_in(n, held))
+
+
+# A sentence that joins two reports ("A said X; B said Y") is verified part by part.
+_JOINT = re.compile(r";\s+|,\s+(?:while|whereas)\s+")
+
+
+def _parts(claim: str) -> list[str]:
+    parts = [p.strip() for p in _JOINT.split(claim)]
+    return parts if len(parts) > 1 and all(len(p.split()) >= 3 for p in parts) else [claim]
+
+
+def _verify_claim(
+    claim: str, cited: list[int], evidence: Sequence[Evidence], scorer: SupportScorer, asked: Asked,
+    articles: Mapping[str, str],
+) -> tuple[list[int], Support, str]:  # fmt: skip
+    """(citations, support, reason) for one claim, citing the sources of one article."""
+    question = asked.text
+    if adds_nothing(claim, question):
+        return cited, Support(0.0, False, "restates the question"), "restates the question"
+    valid, support = _one_source(scorer, claim, evidence, cited, question)
+    reason = support.reason
+    if valid and support.supported and len(valid) < len(cited):
+        reason = "citations narrowed to one source"
+    if not support.supported:
+        better, alt = _best_article(claim, evidence, scorer, question)
+        if alt.supported:
+            valid, support = better, alt
+            reason = "citation corrected" if cited else "citation added"
+        else:
+            valid = valid or cited
+    if support.supported and valid:
+        article = _article_text(evidence, evidence[valid[0] - 1].article_id, articles)
+        missing = off_subject(asked, article)
+        unspoken = unspoken_relation(claim, asked, article)
+        if missing:
+            reason = "the cited article is not about " + ", ".join(m.capitalize() for m in missing)
+        elif unspoken:
+            reason = "the cited article never speaks of " + ", ".join(unspoken)
+        if missing or unspoken:
+            support = Support(min(support.score, 0.25), False, reason)
+    return valid, support, reason
+
+
 def verify_answer(
-    text: str, evidence: Sequence[Evidence], scorer: SupportScorer, question: str = "", keep_unsupported: bool = False
+    text: str,
+    evidence: Sequence[Evidence],
+    scorer: SupportScorer,
+    question: str | Asked = "",
+    keep_unsupported: bool = False,
+    articles: Mapping[str, str] | None = None,
 ) -> Verified:
-    """Check every sentence of ``text`` against the sources it cites (numbered from 1)."""
+    """Check every sentence of ``text`` against the sources it cites (numbered from 1).
+
+    One claim, one source: a sentence is supported only when the cited sentences of ONE
+    article state it (``articles``, ``article_id -> text``, tells what an article is
+    about; without it, its retrieved passages do). A sentence joining two reports is
+    split at ";" and each part must have its own source.
+    """
+    asked = question if isinstance(question, Asked) else Asked.of(question)
+    articles = articles or {}
     out: list[AnswerSentence] = []
     for claim, cited in split_answer(text):
         valid = [n for n in cited if 1 <= n <= len(evidence)]
-        support = _score(scorer, claim, evidence, valid, question)
-        reason = support.reason
-        if not support.supported:
-            better, alt = _best_sources(claim, evidence, scorer, question)
-            if alt.supported:
-                valid, support = better, alt
-                reason = "citation corrected" if cited else "citation added"
-        if support.supported or keep_unsupported:
-            out.append(AnswerSentence(claim, valid, support.supported, support.score, reason))
+        results = [_verify_claim(part, valid, evidence, scorer, asked, articles) for part in _parts(claim)]
+        citations = list(dict.fromkeys(n for ns, _, _ in results for n in ns))
+        supported = all(support.supported for _, support, _ in results)
+        score = min(support.score for _, support, _ in results)
+        reason = "; ".join(dict.fromkeys(r for _, _, r in results if r))
+        if supported or keep_unsupported:
+            out.append(AnswerSentence(claim, citations, supported, score, reason))
     return Verified(out, abstained=not any(s.supported for s in out))

@@ -16,6 +16,8 @@ from rag.verify import LexicalEmbeddingScorer
 SCORER = LexicalEmbeddingScorer(None, threshold=0.5)
 ROME = "Witkoff will fly to Rome on Saturday for a second round of discussions with Abbas Araghchi."
 OMAN = "The two already met last Saturday in Oman for 45 minutes."
+PARIS = "Rubio and Witkoff met Emmanuel Macron and Jean-Noel Barrot in Paris."
+ARTICLE = {ROME: "rome-story", OMAN: "rome-story", PARIS: "paris-story"}
 
 
 def record(question, answers, answer, cited=(), answerable=True, abstained=False, retrieved=None, evidence=()):
@@ -24,6 +26,7 @@ def record(question, answers, answer, cited=(), answerable=True, abstained=False
         item=GoldItem(question, list(answers), answerable, evidence=list(evidence)),
         answer=answer, abstained=abstained, sentences=sentences,
         citations={i + 1: q for i, q in enumerate(cited)},
+        sources={i + 1: ARTICLE.get(q, "other-story") for i, q in enumerate(cited)},
         retrieved=retrieved or [{"article_id": "a", "text": ROME}, {"article_id": "a", "text": OMAN}],
         latency=1.0,
     )  # fmt: skip
@@ -45,6 +48,7 @@ def good_records():
             [OMAN],
             evidence=["for 45 minutes"],
         ),
+        record("Whom did Rubio meet in Paris?", ["Macron"], "Rubio met Emmanuel Macron in Paris.", [PARIS]),
         record("What is the capital of Australia?", [], "The articles do not say.", answerable=False, abstained=True),
     ]
 
@@ -58,7 +62,7 @@ THRESHOLDS = {
         "citation_precision": 0.9,
         "abstain_unanswerable": 0.9,
     },
-    "max": {"ungrounded_rate": 0.1},
+    "max": {"ungrounded_rate": 0.1, "stitched_rate": 0.0},
     "noise": 0.05,
 }
 
@@ -106,7 +110,7 @@ def test_metrics_per_question():
     scored = [score_record(r, SCORER) for r in good_records()]
     assert scored[0].metrics["correct"] == 1.0 and scored[0].metrics["crag"] == 1.0
     assert scored[0].metrics["hit@1"] == 1.0 and scored[1].metrics["mrr@10"] == 0.5
-    assert scored[2].metrics["crag"] == 1.0 and scored[2].metrics["abstained_unanswerable"] == 1.0
+    assert scored[3].metrics["crag"] == 1.0 and scored[3].metrics["abstained_unanswerable"] == 1.0
     wrong = score_record(record("Where?", ["Rome"], "He flies to Oman.", [OMAN]), SCORER)
     assert wrong.metrics["correct"] == 0.0 and wrong.metrics["crag"] == -1.0
     assert wrong.failures
@@ -139,6 +143,17 @@ def test_a_number_the_question_holds_is_grounded_by_the_passage_around_the_quote
     assert ungrounded("When was Splatoon 2 released?", "Splatoon 2 is a game. " + quote) == 0.0
     assert ungrounded("When was Splatoon 2 released?", "Splatoon is a game. " + quote) == 1.0
     assert ungrounded("When was Splatoon released?", "Splatoon 2 is a game. " + quote) == 1.0
+
+
+def test_stitched_rate_flags_support_found_only_across_two_articles():
+    question = "Whom will Witkoff meet in Rome?"
+    stitched = record(question, ["Macron"], "Witkoff will meet Emmanuel Macron in Rome.", [ROME, PARIS])
+    one_article = record(question, ["Araghchi"], "Witkoff will meet Abbas Araghchi in Rome.", [ROME, OMAN])
+    assert score_record(stitched, SCORER).metrics["stitched_rate"] == 1.0
+    assert score_record(one_article, SCORER).metrics["stitched_rate"] == 0.0
+    # The same two quotes, but both from one article: what that article states, together.
+    stitched.sources = {1: "rome-story", 2: "rome-story"}
+    assert score_record(stitched, SCORER).metrics["stitched_rate"] == 0.0
 
 
 def test_missing_metric_fails_a_threshold_that_names_it():
@@ -178,4 +193,4 @@ def test_reports_escape_text_and_say_the_judge_was_skipped(tmp_path):
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "LLM judge tier SKIPPED" in html
     data = json.loads(js.read_text())
-    assert len(data["records"]) == 3 and "aggregate" in data and data["gate"]["passed"] in (True, False)
+    assert len(data["records"]) == len(records) and "aggregate" in data and data["gate"]["passed"] in (True, False)

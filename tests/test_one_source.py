@@ -1,0 +1,109 @@
+"""One claim, one source: support is never assembled from several articles.
+
+Fast tests with a hashing embedder; tests/test_claims.py measures the same rules with
+the real model on hand-labelled claims from the real archives.
+"""
+
+from __future__ import annotations
+
+from rag.answer_kind import Asked
+from rag.types import Evidence
+from rag.verify import LexicalEmbeddingScorer, adds_nothing, answers_the_kind_asked, verify_answer
+from tests.fakes import HashEmbedder
+
+GALA = "Channel 9 has won the rights to broadcast the music gala next spring."
+AWARDS = "Hosted by Anna Berg, the film awards will be shown on Sunday."
+ROME = "Witkoff will fly to Rome on Saturday for talks with Abbas Araghchi."
+PARIS = "Rubio said the Paris talks had been useful and would continue."
+
+
+def ev(quote: str, article: str, title: str = "T") -> Evidence:
+    return Evidence(
+        article_id=article, title=title, quote=quote, start=0, end=len(quote), chunk_id=f"{article}-c",
+        passage=quote, passage_start=0,
+    )  # fmt: skip
+
+
+def scorer():
+    return LexicalEmbeddingScorer(HashEmbedder(), threshold=0.5)
+
+
+def test_a_claim_assembled_from_two_articles_is_not_supported():
+    evidence = [ev(GALA, "gala-story"), ev(AWARDS, "awards-story")]
+    claim = "Anna Berg hosts the music gala that Channel 9 will broadcast [1][2]."
+    got = verify_answer(claim, evidence, scorer(), "Who hosts the music gala?", keep_unsupported=True)
+    assert got.abstained and not got.sentences[0].supported
+    # Control: the same two sentences from ONE article state it together.
+    same = [ev(GALA, "gala-story"), ev(AWARDS, "gala-story")]
+    assert not verify_answer(claim, same, scorer(), "Who hosts the music gala?").abstained
+
+
+def test_a_citation_is_never_corrected_to_a_pair_of_articles():
+    evidence = [ev(GALA, "gala-story"), ev(AWARDS, "awards-story")]
+    got = verify_answer("Anna Berg hosts the music gala on Channel 9.", evidence, scorer(), keep_unsupported=True)
+    assert not got.sentences[0].supported
+
+
+def test_citations_of_other_articles_are_narrowed_to_the_one_that_states_it():
+    evidence = [ev(ROME, "rome-story"), ev(PARIS, "paris-story")]
+    got = verify_answer("Witkoff will fly to Rome on Saturday [1][2].", evidence, scorer(), "Where will Witkoff fly?")
+    assert got.sentences[0].citations == [1]
+    assert got.sentences[0].reason == "citations narrowed to one source"
+
+
+def test_a_sentence_joining_two_reports_needs_a_source_for_each_part():
+    evidence = [ev(ROME, "rome-story"), ev(PARIS, "paris-story")]
+    joined = "Witkoff will fly to Rome on Saturday; Rubio said the Paris talks had been useful [1][2]."
+    got = verify_answer(joined, evidence, scorer(), "What is planned after the talks?")
+    assert got.sentences[0].supported and got.sentences[0].citations == [1, 2]
+    invented = "Witkoff will fly to Rome on Saturday; Rubio said the Oslo talks had failed [1][2]."
+    assert verify_answer(invented, evidence, scorer(), "What is planned?").abstained
+
+
+def test_an_answer_about_another_subject_is_not_supported():
+    reebok = ev("Reebok said its profits rose 5% to $100m in 2004.", "reebok-story", "Reebok profits rise")
+    question = "What were Nike's profits in 2004?"
+    got = verify_answer("Reebok's profits rose 5% to $100m in 2004 [1].", [reebok], scorer(), question, True)
+    assert not got.sentences[0].supported and "not about Nike" in got.sentences[0].reason
+    # Control: an article that also names Nike may answer.
+    both = ev("Reebok said its profits rose 5% to $100m in 2004, as Nike's did.", "sector-story")
+    assert not verify_answer("Reebok's profits rose 5% to $100m in 2004 [1].", [both], scorer(), question).abstained
+
+
+def test_the_subject_may_be_named_elsewhere_in_the_article():
+    quote = ev("Its profits rose 5% to $100m in 2004.", "nike-story", "Nike results")
+    articles = {"nike-story": "Nike results\nNike, the sportswear maker, reported on Friday. Its profits rose 5%."}
+    got = verify_answer("Profits rose 5% to $100m in 2004 [1].", [quote], scorer(), "What were Nike's profits?",
+                        articles=articles)  # fmt: skip
+    assert not got.abstained
+
+
+def test_an_answer_that_restates_the_question_is_no_answer():
+    question = "Where were the championships she was picked for held?"
+    restated = "The championships she was picked for were held [1]."
+    assert adds_nothing(restated, question)
+    assert not answers_the_kind_asked(question, "The championships she was picked for were held.")
+    source = ev("She was picked for the championships, which were held in Birmingham.", "a")
+    assert verify_answer(restated, [source], scorer(), question).abstained
+    assert answers_the_kind_asked(question, "They were held in Birmingham.")
+
+
+def test_where_answers_need_a_place_the_question_does_not_name():
+    asked = Asked.of("Where will Witkoff fly on Saturday?")
+    assert not answers_the_kind_asked(asked, "Witkoff will fly on Saturday for more talks.")
+    assert answers_the_kind_asked(asked, "Witkoff will fly to Rome.")
+
+
+def test_a_relation_the_question_asks_about_must_be_in_the_source():
+    question = "What is the name of Anna Berg's sister?"
+    source = ev("Maria Lopez starred beside Anna Berg in the film.", "film-story")
+    got = verify_answer("Anna Berg's sister is Maria Lopez [1].", [source], scorer(), question, keep_unsupported=True)
+    assert not got.sentences[0].supported
+    told = ev("Anna Berg and her sister Maria Lopez starred in the film.", "film-story")
+    assert not verify_answer("Anna Berg's sister is Maria Lopez [1].", [told], scorer(), question).abstained
+
+
+def test_the_question_is_read_once_into_its_subjects():
+    asked = Asked.of("Name the firms that bid for Time Warner's AOL unit in 2005")
+    assert asked.subjects == {"time", "warner", "aol"}
+    assert asked.years == {"2005"}
