@@ -48,6 +48,8 @@ bench: install
 	$(BIN)/python -m evals.bench.rerank_holdout
 	$(BIN)/python -m evals.bench.answer_latency
 	$(BIN)/python -m evals.bench.rgb_eval --backends extractive,local
+	$(BIN)/python -m evals.bench.claims
+	$(BIN)/python -m evals.bench.archive_eval --suites bbc,reuters --split test --systems extractive,local,baseline
 
 lint: install
 	$(BIN)/pip install --disable-pip-version-check -q ruff==0.17.5

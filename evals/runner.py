@@ -32,9 +32,8 @@ def run_suite(
         if progress:
             progress(i, item)
         query = assistant.standalone_question(item.question, item.history)
-        retrieved = [
-            {"article_id": p.article_id, "title": p.title, "text": p.text} for p in assistant.search(query, k=RETRIEVED_K)
-        ]
+        passages = assistant.search(query, k=RETRIEVED_K)
+        retrieved = [{"article_id": p.article_id, "title": p.title, "text": p.text} for p in passages]
         answer = assistant.ask(item.question, history=item.history)
         records.append(Record.from_answer(item, answer, retrieved))
     return records

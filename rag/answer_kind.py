@@ -73,7 +73,7 @@ def question_kind(question: str) -> Kind | None:
 
 
 # Capitalised words that open a request rather than name its subject ("Name the ...").
-_OPENERS = frozenset("name list tell give describe explain please summarise summarize".split())
+_OPENERS = frozenset(["name", "list", "tell", "give", "describe", "explain", "please", "summarise", "summarize"])
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Protocol
 from index.embedder import Embedder
 from index.sentences import split_sentences
 from rag.answer_kind import Asked
+from rag.relations import polarity_conflict, unbound_numbers
 from rag.text import (
     NOT_NAMES,
     content_words,
@@ -105,6 +106,14 @@ class LexicalEmbeddingScorer:
         other = misattributed(claim, premises, preceding)
         if other:
             return Support(min(value, self.threshold / 2), False, f"the cited source gives these words to {other}")
+        unbound = unbound_numbers(claim, premises, question)
+        if unbound:
+            return Support(
+                min(value, self.threshold / 2), False, "the source says other things of " + ", ".join(unbound)
+            )
+        conflict = polarity_conflict(claim, carrier(claim, premises))
+        if conflict:
+            return Support(min(value, self.threshold / 2), False, conflict)
         if value < self.threshold:
             return Support(value, False, f"weak support ({value:.2f} < {self.threshold:.2f})")
         return Support(value, True)
@@ -155,21 +164,29 @@ def misattributed(claim: str, premises: Sequence[str], preceding: Sequence[str] 
     speakers = _speakers(claim)
     if not speakers or not premises:
         return None
-    claim_stems = {stem(w) for w in content_words(claim)}
-    at = max(range(len(premises)), key=lambda i: len(claim_stems & {stem(w) for w in content_words(premises[i])}))
-    carrier = premises[at]
-    carrier_words = set(words(carrier))
-    before = preceding[at] if at < len(preceding) and _PRONOUN_SPEAKER.search(carrier) else ""
+    at = _carrier_index(claim, premises)
+    carrier_words = set(words(premises[at]))
+    before = preceding[at] if at < len(preceding) and _PRONOUN_SPEAKER.search(premises[at]) else ""
     for speaker in speakers:
         if name_in(speaker, carrier_words):
             continue
-        others = [s for s in _speakers(carrier) if not name_in(s, {speaker})]
+        others = [s for s in _speakers(premises[at]) if not name_in(s, {speaker})]
         if others:
             return others[0].capitalize()
         antecedent = first_name(before)
         if antecedent and not name_in(speaker, set(words(before))):
             return antecedent
     return None
+
+
+def _carrier_index(claim: str, premises: Sequence[str]) -> int:
+    claim_stems = {stem(w) for w in content_words(claim)}
+    return max(range(len(premises)), key=lambda i: len(claim_stems & {stem(w) for w in content_words(premises[i])}))
+
+
+def carrier(claim: str, premises: Sequence[str]) -> str:
+    """The cited sentence that carries the claim: the one sharing most of its words."""
+    return premises[_carrier_index(claim, premises)] if premises else ""
 
 
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she){_AUX}\s+{_SPEECH}\b", re.IGNORECASE)
@@ -346,14 +363,53 @@ def _article_text(evidence: Sequence[Evidence], article_id: str, articles: Mappi
     if article_id in articles:
         return articles[article_id]
     seen = [ev for ev in evidence if ev.article_id == article_id]
-    return " ".join(dict.fromkeys([seen[0].title, *(t for ev in seen for t in (ev.before, ev.passage))])) if seen else ""
+    return (
+        " ".join(dict.fromkeys([seen[0].title, *(t for ev in seen for t in (ev.before, ev.passage))])) if seen else ""
+    )
 
 
 # Verbs a question lends its answer without the article having to use them ("Who attended
 # the talks?" -> "Rubio attended the talks", the article saying "Rubio was at the talks").
 _LIGHT = frozenset(
-    """attend attended attends take took taken make made happen happened go went come came get got give gave
-    do did done say said tell told become became hold held play played""".split()
+    [
+        "many",
+        "much",
+        "long",
+        "old",
+        "far",
+        "often",
+        "attend",
+        "attended",
+        "attends",
+        "take",
+        "took",
+        "taken",
+        "make",
+        "made",
+        "happen",
+        "happened",
+        "go",
+        "went",
+        "come",
+        "came",
+        "get",
+        "got",
+        "give",
+        "gave",
+        "do",
+        "did",
+        "done",
+        "say",
+        "said",
+        "tell",
+        "told",
+        "become",
+        "became",
+        "hold",
+        "held",
+        "play",
+        "played",
+    ]
 )
 
 

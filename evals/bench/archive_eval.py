@@ -1,0 +1,98 @@
+"""The real-archive suites (BBC News, Reuters-21578) through the harness, beside llama-index.
+
+.venv/bin/python -m evals.bench.archive_eval [--suites bbc,reuters] [--split test]
+    [--systems extractive,local,baseline] [--size N] [--limit N]
+
+Each archive is ingested once as the one JSONL dump a user would bring (the whole of
+it unless ``--size`` asks for a reduced one: the suite's gold articles plus a fixed
+sample) into a cache outside the repository, reused while the dump and the code's
+chunking settings are unchanged. Every system answers the same questions over the same
+Chroma collection, embedding model and GGUF: ours with the extractive and the local
+backend, and llama-index's ``CitationQueryEngine`` (evals/baseline.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from pathlib import Path
+
+from evals.archives import archive_path, write_reduced
+from evals.bench.common import write
+from evals.gold import load_suite
+from evals.runner import run_suite, score
+from rag.assistant import Assistant
+from rag.settings import Settings
+
+SUITES = Path(__file__).resolve().parents[1] / "suites"
+CACHE = Path.home() / ".cache" / "rag-news" / "bench"
+SHOWN = ["correct", "crag", "abstain_unanswerable", "false_abstain", "hit@5", "citation_recall",
+         "ungrounded_rate", "stitched_rate", "latency_p50_s"]  # fmt: skip
+
+
+def archive_home(name: str, size: int, titles: set[str]) -> Path:
+    """An index of the archive (or of a reduced one), built once and cached."""
+    dump = archive_path(name)
+    settings = Settings()
+    key = f"{name}|{size}|{dump.stat().st_size}|{settings.chunk_chars}|{settings.chunk_overlap_sentences}"
+    if size:
+        key += "|" + "|".join(sorted(titles))
+    home = CACHE / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    done = home / "ingested"
+    if not done.is_file():
+        source = write_reduced(name, titles, home / "reduced.jsonl", size) if size else dump
+        began = time.perf_counter()
+        report = Assistant(Settings(home=home, llm="extractive")).ingest([source])
+        done.write_text(f"{report.summary()}\n{time.perf_counter() - began:.0f} s\n")
+    print(f"{name}: index in {home} ({done.read_text().strip()})")
+    return home
+
+
+def system(name: str, home: Path, loaded: dict[str, Assistant]):
+    """Ours with a backend, or the baseline sharing the local assistant's index and GGUF."""
+    backend = "local" if name == "baseline" else name
+    if backend not in loaded:
+        loaded[backend] = Assistant(Settings(home=home, llm=backend))
+    if name == "baseline":
+        from evals.baseline import CitationBaseline
+
+        return CitationBaseline(loaded["local"])
+    return loaded[backend]
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--suites", default="bbc,reuters")
+    parser.add_argument("--split", default="test", help="dev, test, or all")
+    parser.add_argument("--systems", default="extractive,local,baseline")
+    parser.add_argument("--size", type=int, default=0, help="a reduced archive of N articles (0: the whole dump)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    args = parser.parse_args(argv)
+    results: dict[str, dict] = {}
+    for suite_name in args.suites.split(","):
+        suite = SUITES / f"{suite_name}.jsonl"
+        items = load_suite(suite, "" if args.split == "all" else args.split)[: args.limit or None]
+        home = archive_home(suite_name, args.size, {t for i in load_suite(suite) for t in i.titles})
+        loaded: dict[str, Assistant] = {}
+        scorer = system("extractive", home, loaded).scorer
+        for name in args.systems.split(","):
+            began = time.perf_counter()
+            run = score(run_suite(system(name, home, loaded), items), scorer)
+            results[f"{suite_name}/{name}"] = {**run.aggregate, "seconds": round(time.perf_counter() - began, 1)}
+            print(f"{suite_name}/{name}: {len(items)} questions in {time.perf_counter() - began:.0f} s")
+            write(
+                f"archive_{suite_name}_{name}",
+                {"aggregate": run.aggregate, "records": [r.to_dict() for r in run.records]},
+            )
+    print(f"split: {args.split}")
+    print("suite/system            " + " ".join(f"{k[:10]:>10s}" for k in SHOWN))
+    for key, agg in results.items():
+        row = " ".join(f"{agg[k]:10.3f}" if isinstance(agg.get(k), float) else f"{'-':>10s}" for k in SHOWN)
+        print(f"{key:23s} {row}")
+    write("archive_eval", {"split": args.split, "size": args.size, "results": results})
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Whether a source states the claim's relation, not just its words.
+
+A bag of words is satisfied by "TimeWarner's sales rose 8%" citing "sales rose 2%" and
+"AOL's profit rose 8%" (every word is there), and by "the minister admitted" citing
+"the minister denied". Two checks, both measured on the labelled claim set
+(evals/claims/, families number-swap, negation and event-mismatch):
+
+- a number is *bound* to what the claim says of it: the words next to it in the claim
+  must stand next to it in the source;
+- the *polarity* agrees: the sentence carrying the claim does not deny what the claim
+  asserts, nor say the opposite ("fell" for "rose", "sold" for "bought").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.text import STOPWORDS, fold, numbers, stem
+
+# Words that turn what follows them into its denial.
+NEGATORS = frozenset(["not", "no", "never", "neither", "nor", "cannot"])
+NEGATED_SPAN = 4  # how far after a negator to look for the word it denies (the first content word)
+
+# Pairs of opposite relations, by stem (first five letters): a claim using one while its
+# source uses only the other says the opposite of the source.
+_OPPOSITES = [
+    (
+        "rise rose risen rises raise raised raises boost boosted increase increased higher gain gained gains",
+        "fall fell fallen falls cut cuts lower lowered decrease decreased reduce reduced drop dropped",
+    ),
+    ("won win wins winning", "lost lose loses losing"),
+    ("admit admitted admits confirm confirmed", "deny denied denies"),
+    ("accept accepted accepts approve approved agree agreed", "reject rejected rejects refuse refused"),
+    ("buy bought buys buying acquire acquired", "sell sold sells selling"),
+    ("above exceed exceeded", "below"),
+    ("profit profits", "loss losses"),
+    ("hire hired", "fire fired sack sacked"),
+]
+OPPOSITE: dict[str, frozenset[str]] = {}
+for _yes, _no in _OPPOSITES:
+    a, b = frozenset(stem(w) for w in _yes.split()), frozenset(stem(w) for w in _no.split())
+    for s in a:
+        OPPOSITE[s] = OPPOSITE.get(s, frozenset()) | b
+    for s in b:
+        OPPOSITE[s] = OPPOSITE.get(s, frozenset()) | a
+
+# Irregular forms read as their base, so that "did not rise" meets "rose".
+_BASE = {"rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "won": "win", "lost": "lose",
+         "sold": "sell", "bought": "buy", "grew": "grow", "grown": "grow", "paid": "pay", "took": "take"}  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    return stem(_BASE.get(word, word))
+
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d][\w'’-]*")
+CLAIM_WINDOW = 3  # content words either side of a number in the claim
+SOURCE_WINDOW = 6  # ... and in the source, which says more around it
+
+
+def _tokens(text: str) -> list[str]:
+    """Folded content tokens in order; numbers kept whole ("4.88", "11.1") without separators."""
+    out = []
+    for m in _TOKEN.finditer(fold(text)):
+        token = m.group()
+        if token[0].isdigit():
+            out.append(token.replace(",", ""))
+        elif token not in STOPWORDS and len(token) > 1:
+            # "year-earlier" is "year earlier": the parts must meet the claim's words.
+            out.extend(p for p in token.removesuffix("'s").removesuffix("’s").split("-") if len(p) > 1)
+    return out
+
+
+# Units say what a number counts, not what it is said of: "2.91 billion dlrs" is bound by
+# "deficit", not by "billion".
+UNITS = frozenset(
+    [
+        "billion",
+        "billions",
+        "million",
+        "millions",
+        "mln",
+        "bn",
+        "trillion",
+        "thousand",
+        "pct",
+        "percent",
+        "per",
+        "cent",
+        "dlrs",
+        "dlr",
+        "dollars",
+        "dollar",
+        "cents",
+        "cts",
+        "pounds",
+        "pound",
+        "euros",
+        "euro",
+        "yen",
+        "marks",
+        "francs",
+        "tonnes",
+        "tons",
+        "barrels",
+        "bpd",
+    ]
+)
+
+
+def _around(tokens: list[str], i: int, width: int) -> set[str]:
+    """Up to ``width`` words either side of the number at ``i``, not reaching past another number.
+
+    Words between two numbers belong to the nearer one's statement ("£75m ($141m) compared
+    with £125m a year earlier": "year earlier" is said of 125, "profit" of 75). A run of
+    numbers ("£75m ($141m)") counts as one.
+    """
+    first, last = i, i
+    while tokens[i][0].isdigit() and first > 0 and tokens[first - 1][0].isdigit():
+        first -= 1
+    while tokens[i][0].isdigit() and last + 1 < len(tokens) and tokens[last + 1][0].isdigit():
+        last += 1
+    before: list[str] = []
+    for t in reversed(tokens[:first]):
+        if t[0].isdigit() or len(before) == width:
+            break
+        before.append(t)
+    after: list[str] = []
+    for t in tokens[last + 1 :]:
+        if t[0].isdigit() or len(after) == width:
+            break
+        after.append(t)
+    return {stem(t) for t in before + after if t not in UNITS}
+
+
+def unbound_numbers(claim: str, premises: Sequence[str], question: str = "") -> list[str]:
+    """The claim's numbers that no source holds next to what the claim says of them.
+
+    "British Airways made a pre-tax profit of £125m in the three months to December",
+    citing "... made a pre-tax profit of £75m compared with £125m a year earlier": 125
+    is in the source, but as last year's figure. A number counts as bound when at least
+    half of the claim's words beside it (three either side) stand within six words of
+    it in one source. Numbers the question gives are not the claim's to bind.
+    """
+    asked = numbers(question)
+    claim_tokens = _tokens(claim)
+    sources = [_tokens(p) for p in premises]
+    out = []
+    for i, token in enumerate(claim_tokens):
+        if not token[0].isdigit() or token in asked:
+            continue
+        wanted = _around(claim_tokens, i, CLAIM_WINDOW)
+        if not wanted:
+            continue
+        best = max(
+            (len(wanted & _around(src, j, SOURCE_WINDOW)) for src in sources for j, t in enumerate(src) if t == token),
+            default=None,
+        )
+        if best is not None and best < len(wanted) / 2:
+            out.append(token)
+    return sorted(set(out))
+
+
+def _denied(tokens: list[str]) -> set[str]:
+    """Stems of the words a negator in ``tokens`` denies ("did not rise" -> {"rise"})."""
+    out: set[str] = set()
+    for i, t in enumerate(tokens):
+        if t in NEGATORS or t.endswith("n't"):
+            denied = [w for w in tokens[i + 1 : i + 1 + NEGATED_SPAN] if w not in STOPWORDS and not w[0].isdigit()]
+            out.update(_stem(w) for w in denied[:1])
+    return out
+
+
+def _plain(text: str) -> list[str]:
+    return re.findall(r"[\w'’]+", fold(text))
+
+
+def polarity_conflict(claim: str, carrier: str) -> str | None:
+    """Why the carrying source says the opposite of the claim, or None.
+
+    A denial in one and not the other ("was not approved" / "was approved"), or a
+    relation the claim uses whose opposite alone is in the source, said of the same
+    thing ("Pernod shares rose" / "Pernod shares fell"; a "rose" said of another
+    company in the same sentence is no conflict).
+    """
+    claim_words, source_words = _plain(claim), _plain(carrier)
+    claim_stems = {_stem(w) for w in claim_words}
+    source_stems = {_stem(w) for w in source_words}
+    denied_in_source = _denied(source_words) & claim_stems - _denied(claim_words)
+    denied_in_claim = _denied(claim_words) & source_stems - _denied(source_words)
+    if denied_in_source:
+        return f"the source denies it ({sorted(denied_in_source)[0]}…)"
+    if denied_in_claim:
+        return f"the claim denies what the source says ({sorted(denied_in_claim)[0]}…)"
+    claim_tokens, source_tokens = _tokens(claim), _tokens(carrier)
+    for i, word in enumerate(claim_tokens):
+        s = stem(word)
+        if s in source_stems or word[0].isdigit():
+            continue
+        wanted = _around(claim_tokens, i, CLAIM_WINDOW)
+        for j, other in enumerate(source_tokens):
+            opposite = stem(other) in OPPOSITE.get(s, frozenset()) and stem(other) not in claim_stems
+            if opposite and wanted and len(wanted & _around(source_tokens, j, SOURCE_WINDOW)) >= len(wanted) / 2:
+                return f"the source says the opposite ({other}, not {word})"
+    return None

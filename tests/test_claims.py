@@ -1,0 +1,62 @@
+"""The verifier on its hand-labelled claim set from the real archives, with the real embedding model.
+
+Each family is one way a bag-of-words verifier is fooled in a big archive (evals/claims/).
+The floors sit a little under what `python -m evals.bench.claims` measures, so that a
+change that lets stitched, swapped or negated claims through fails here. The set is
+the verifier's negative control: with its checks switched off it must fail (the last test).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evals.claims import evaluate, load_claims
+from rag.verify import LexicalEmbeddingScorer
+
+pytestmark = pytest.mark.slow
+
+# Rejected share of each family of false claims, and recall of the supported ones (both halves).
+REJECTED = {
+    "entity-swap": 0.85, "off-subject": 0.95, "negation": 0.85, "stitched": 0.85, "number-swap": 0.7,
+    "tautology": 0.7, "unsupported-detail": 0.7, "event-mismatch": 0.5,
+}  # fmt: skip
+RECALL = {"supported-verbatim": 0.95, "supported-multi": 0.8, "supported-paraphrase": 0.45}
+PRECISION = 0.65
+
+
+@pytest.fixture(scope="module")
+def report(real_embedder):
+    return evaluate(load_claims(), LexicalEmbeddingScorer(real_embedder, 0.5))
+
+
+def test_the_claim_set_is_big_enough_and_split():
+    items = load_claims()
+    assert len(items) >= 200
+    assert {i.split for i in items} == {"dev", "test"}
+    assert set(REJECTED) | set(RECALL) == {i.family for i in items}
+
+
+def test_false_claims_are_rejected_family_by_family(report):
+    low = {
+        f: report.by_family[f]["rejected"] for f, floor in REJECTED.items() if report.by_family[f]["rejected"] < floor
+    }
+    assert not low, low
+
+
+def test_supported_claims_are_kept(report):
+    low = {f: report.by_family[f]["recall"] for f, floor in RECALL.items() if report.by_family[f]["recall"] < floor}
+    assert not low, low
+    assert report.overall["precision"] >= PRECISION, report.overall
+
+
+def test_a_bag_of_words_verifier_fails_the_same_floors(real_embedder, monkeypatch):
+    """Negative control: the checks this set exists for, switched off, must show in its figures."""
+    import rag.verify as verify
+
+    monkeypatch.setattr(verify, "_by_article", lambda evidence, cited: [list(cited)])  # support from any mix
+    monkeypatch.setattr(verify, "off_subject", lambda asked, article: [])
+    monkeypatch.setattr(verify, "unbound_numbers", lambda claim, premises, question="": [])
+    monkeypatch.setattr(verify, "polarity_conflict", lambda claim, carrier: None)
+    items = [i for i in load_claims() if i.family in ("stitched", "off-subject", "number-swap", "negation")]
+    weak = evaluate(items, LexicalEmbeddingScorer(real_embedder, 0.5))
+    assert any(weak.by_family[f]["rejected"] < REJECTED[f] for f in weak.by_family), weak.by_family

@@ -1,0 +1,48 @@
+"""A source must state the claim's relation: numbers bound to what is said of them, polarity kept."""
+
+from __future__ import annotations
+
+from rag.relations import polarity_conflict, unbound_numbers
+
+BA = (
+    "Reporting its results for the three months to 31 December 2004, the airline made a pre-tax profit "
+    "of £75m ($141m) compared with £125m a year earlier."
+)
+BA_QUESTION = "What pre-tax profit did British Airways make in the three months to 31 December 2004?"
+
+
+def test_a_number_said_of_something_else_is_not_bound():
+    claim = "British Airways made a pre-tax profit of £125m in the three months to 31 December 2004."
+    assert unbound_numbers(claim, [BA], BA_QUESTION) == ["125"]
+    # Control: the figure the source does give for that profit, and its conversion.
+    assert unbound_numbers("BA made a pre-tax profit of £75m ($141m) in the quarter.", [BA], BA_QUESTION) == []
+
+
+def test_a_number_from_another_sentence_of_the_article_is_not_bound():
+    sales = "TimeWarner said fourth quarter sales rose 2% to $11.1bn from $10.9bn."
+    aol = "However, the company said AOL's underlying profit before exceptional items rose 8%."
+    claim = "TimeWarner said its fourth quarter sales rose 8% to $11.1bn."
+    assert unbound_numbers(claim, [sales, aol]) == ["8"]
+    assert unbound_numbers("TimeWarner said its fourth quarter sales rose 2% to $11.1bn.", [sales, aol]) == []
+
+
+def test_words_after_another_number_belong_to_it_and_units_bind_nothing():
+    quote = "The deficit is expected to be 2.45 billion dlrs, below a December forecast of 2.91 billion dlrs."
+    assert unbound_numbers("The deficit was 2.91 billion dlrs.", [quote]) == ["2.91"]
+    assert unbound_numbers("The deficit is expected to be 2.45 billion dlrs.", [quote]) == []
+
+
+def test_a_denial_is_not_an_assertion():
+    source = "He also denied that Kuwait was pumping above its OPEC quota of 948,000 barrels a day."
+    assert polarity_conflict("Kuwait's minister admitted Kuwait was pumping above its quota.", source)
+    assert polarity_conflict("Sales did not rise in March.", "Sales rose 4% in March.")
+    assert polarity_conflict("Sales rose 4% in March.", "Sales did not rise in March.")
+    assert polarity_conflict("Sales rose 4% in March.", "Sales rose 4% in March, analysts said.") is None
+
+
+def test_an_opposite_counts_only_when_said_of_the_same_thing():
+    source = "Allied Domecq shares in London rose 4%, while Pernod shares in Paris slipped 1.2%."
+    assert polarity_conflict("Pernod shares in Paris fell 1.2%.", source) is None
+    assert polarity_conflict("Allied Domecq shares in London fell 4%.", source)
+    fed = "The Federal Reserve decided on 2 February to boost interest rates by a quarter of a point."
+    assert polarity_conflict("The Federal Reserve cut interest rates by a quarter of a point.", fed)
