@@ -53,8 +53,8 @@ bench: install
 
 lint: install
 	$(BIN)/pip install --disable-pip-version-check -q ruff==0.17.5
-	$(BIN)/python -m ruff check rag index ui evals tests
-	$(BIN)/python -m ruff format --check rag index ui evals tests
+	$(BIN)/python -m ruff check lang rag index ui evals tests
+	$(BIN)/python -m ruff format --check lang rag index ui evals tests
 
 clean:
 	rm -rf $(VENV) .rag .pytest_cache

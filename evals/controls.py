@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from evals.records import Record
-from rag.text import numbers
+from lang.text import numbers
 
 CONTROLS: dict[str, Callable[[list[Record], int], list[Record]]] = {}
 
@@ -133,7 +133,7 @@ def stitched_support(records: list[Record], seed: int = 0) -> list[Record]:
 
 def _new_name(donor: Record, record: Record, n: int | None = None) -> str | None:
     """A full name quoted in ``donor`` (citation ``n``, or any) that ``record``'s sources never mention."""
-    from rag.text import full_names, words
+    from lang.text import full_names, words
 
     held = set(words(" ".join([*record.citations.values(), *record.contexts.values(), record.item.question])))
     for m, quote in donor.citations.items():

@@ -13,9 +13,9 @@ from typing import Any
 
 from index.loader import LoadError, iter_files, load_file
 from index.sentences import split_sentences
+from lang.text import names, numbers
 from rag.llm import chat, make_generator
 from rag.settings import Settings
-from rag.text import names, numbers
 
 PROMPT = """Sentence from a news article:
 "{sentence}"

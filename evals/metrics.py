@@ -21,7 +21,7 @@ import statistics
 from collections.abc import Sequence
 
 from evals.records import Record
-from rag.text import fold, names, numbers_missing, words
+from lang.text import fold, names, numbers_missing, words
 from rag.verify import SupportScorer, name_in
 
 K_VALUES = (1, 5, 10)

@@ -40,7 +40,7 @@ def variant_key(word: str) -> str | None:
     """
     if len(word) < 4 or not word[0].isupper():
         return None
-    from rag.text import fold
+    from lang.text import fold
 
     w = fold(word)
     w = re.sub(r"[^a-z]", "", w)
@@ -62,7 +62,7 @@ def _match_expression(query: str) -> str | None:
     A question typed all in lower case ("who is yermak?") says nothing by case about
     which words are names, so each of its words is read as one might be ("Irmak").
     """
-    from rag.text import STOPWORDS, fold
+    from lang.text import STOPWORDS, fold
 
     uncased = query.strip()[1:] == query.strip()[1:].lower()
     terms = []

@@ -17,7 +17,7 @@ class Fingerprint:
 
     @classmethod
     def of(cls, text: str) -> Fingerprint:
-        from rag.text import numbers, words
+        from lang.text import numbers, words
 
         return cls(frozenset(words(text)), frozenset(numbers(text)))
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.text import names, numbers, stem, words
+from lang.text import names, numbers, stem, words
 
 Kind = Literal["date", "amount", "number", "name", "place"]
 

@@ -169,7 +169,7 @@ class Assistant:
         asked = Asked.of(question)
         passages = self.search(question, filters=filters)
         best = max((p.score for p in passages), default=0.0)
-        evidence = select_evidence(question, passages, self.embedder, self.settings.evidence_sentences)
+        evidence = select_evidence(asked, passages, self.embedder, self.settings.evidence_sentences)
         timings.retrieve = time.perf_counter() - began
         floor = self.settings.min_evidence
         if self.generator.name == "extractive":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.text import fold, full_names, words
+from lang.text import fold, full_names, words
 from rag.types import Evidence
 
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from index.embedder import Embedder
 from index.sentences import split_sentences
 from index.types import Passage
-from rag.answer_kind import question_kind
-from rag.text import content_words, names, numbers, stem
+from lang.text import content_words, names, numbers, stem
+from rag.answer_kind import Asked
 from rag.types import Evidence
 
 _MIN_WORDS = 6  # shorter lines are headings and bylines, not statements
@@ -123,13 +123,13 @@ def lexical_overlap(question: str, sentence: str) -> float:
     return len(wanted & have) / len(wanted)
 
 
-def answer_type_match(question: str, sentence: str) -> float:
+def answer_type_match(question: str | Asked, sentence: str) -> float:
     """0..1: does the sentence hold the kind of thing the question asks for?
 
     "Who" wants names, "how many/much" numbers, "when" dates: a sentence listing four
     people is a better source for "Who attended?" than one about the talks' mood.
     """
-    kind = question_kind(question)
+    kind = (question if isinstance(question, Asked) else Asked.of(question)).kind
     if kind == "name":
         return min(1.0, len(names(sentence)) / 4)
     if kind in ("number", "amount"):
@@ -142,7 +142,7 @@ def answer_type_match(question: str, sentence: str) -> float:
 
 
 def select_evidence(
-    question: str, passages: Sequence[Passage], embedder: Embedder, limit: int = 8, relative_floor: float = 0.6
+    question: str | Asked, passages: Sequence[Passage], embedder: Embedder, limit: int = 8, relative_floor: float = 0.6
 ) -> list[Evidence]:
     """The ``limit`` sentences most relevant to ``question``, in article reading order.
 
@@ -151,6 +151,8 @@ def select_evidence(
     retrieval score of its passage (context the sentence lacks). Sentences scoring
     under ``relative_floor`` times the best one are left out.
     """
+    asked = question if isinstance(question, Asked) else Asked.of(question)
+    question = asked.text
     candidates = passage_sentences(passages)
     if not candidates:
         return []
@@ -163,7 +165,7 @@ def select_evidence(
             0.6 * cosine
             + 0.2 * lexical_overlap(question, cand.scoring_text)
             + 0.1 * cand.score
-            + 0.1 * answer_type_match(question, cand.quote)
+            + 0.1 * answer_type_match(asked, cand.quote)
         )
         scored.append((score, cand))
     scored.sort(key=lambda pair: -pair[0])

@@ -16,42 +16,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.text import STOPWORDS, fold, numbers, stem
+from lang.en import BASE_FORMS, NEGATORS, OPPOSITES, UNITS
+from lang.text import STOPWORDS, fold, numbers, stem
 
-# Words that turn what follows them into its denial.
-NEGATORS = frozenset(["not", "no", "never", "neither", "nor", "cannot"])
 NEGATED_SPAN = 4  # how far after a negator to look for the word it denies (the first content word)
 
-# Pairs of opposite relations, by stem (first five letters): a claim using one while its
-# source uses only the other says the opposite of the source.
-_OPPOSITES = [
-    (
-        "rise rose risen rises raise raised raises boost boosted increase increased higher gain gained gains",
-        "fall fell fallen falls cut cuts lower lowered decrease decreased reduce reduced drop dropped",
-    ),
-    ("won win wins winning", "lost lose loses losing"),
-    ("admit admitted admits confirm confirmed", "deny denied denies"),
-    ("accept accepted accepts approve approved agree agreed", "reject rejected rejects refuse refused"),
-    ("buy bought buys buying acquire acquired", "sell sold sells selling"),
-    ("above exceed exceeded", "below"),
-    ("profit profits", "loss losses"),
-    ("hire hired", "fire fired sack sacked"),
-]
 OPPOSITE: dict[str, frozenset[str]] = {}
-for _yes, _no in _OPPOSITES:
+for _yes, _no in OPPOSITES:
     a, b = frozenset(stem(w) for w in _yes.split()), frozenset(stem(w) for w in _no.split())
     for s in a:
         OPPOSITE[s] = OPPOSITE.get(s, frozenset()) | b
     for s in b:
         OPPOSITE[s] = OPPOSITE.get(s, frozenset()) | a
 
-# Irregular forms read as their base, so that "did not rise" meets "rose".
-_BASE = {"rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "won": "win", "lost": "lose",
-         "sold": "sell", "bought": "buy", "grew": "grow", "grown": "grow", "paid": "pay", "took": "take"}  # fmt: skip
-
 
 def _stem(word: str) -> str:
-    return stem(_BASE.get(word, word))
+    return stem(BASE_FORMS.get(word, word))
 
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d][\w'’-]*")
@@ -70,43 +50,6 @@ def _tokens(text: str) -> list[str]:
             # "year-earlier" is "year earlier": the parts must meet the claim's words.
             out.extend(p for p in token.removesuffix("'s").removesuffix("’s").split("-") if len(p) > 1)
     return out
-
-
-# Units say what a number counts, not what it is said of: "2.91 billion dlrs" is bound by
-# "deficit", not by "billion".
-UNITS = frozenset(
-    [
-        "billion",
-        "billions",
-        "million",
-        "millions",
-        "mln",
-        "bn",
-        "trillion",
-        "thousand",
-        "pct",
-        "percent",
-        "per",
-        "cent",
-        "dlrs",
-        "dlr",
-        "dollars",
-        "dollar",
-        "cents",
-        "cts",
-        "pounds",
-        "pound",
-        "euros",
-        "euro",
-        "yen",
-        "marks",
-        "francs",
-        "tonnes",
-        "tons",
-        "barrels",
-        "bpd",
-    ]
-)
 
 
 def _around(tokens: list[str], i: int, width: int) -> set[str]:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from index.sentences import sentences_with_labels
 from index.types import Passage
+from lang.text import content_words, stem
 from rag.answer_kind import YEAR, Asked, without_dateline
 from rag.fusion import RRF_K
-from rag.text import content_words, stem
 
 
 @dataclass(frozen=True)

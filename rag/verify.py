@@ -18,9 +18,7 @@ from typing import Protocol
 
 from index.embedder import Embedder
 from index.sentences import split_sentences
-from rag.answer_kind import Asked
-from rag.relations import polarity_conflict, unbound_numbers
-from rag.text import (
+from lang.text import (
     NOT_NAMES,
     content_words,
     find_markers,
@@ -34,6 +32,8 @@ from rag.text import (
     strip_markers,
     words,
 )
+from rag.answer_kind import Asked
+from rag.relations import polarity_conflict, unbound_numbers
 from rag.types import AnswerSentence, Evidence
 
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")

@@ -6,7 +6,7 @@ import hashlib
 import math
 from collections.abc import Iterator, Sequence
 
-from rag.text import content_words, stem
+from lang.text import content_words, stem
 from rag.types import Evidence
 
 

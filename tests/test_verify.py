@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.types import Passage
-from rag.text import find_markers, names, strip_markers
+from lang.text import find_markers, names, strip_markers
 from rag.types import Evidence
 from rag.verify import LexicalEmbeddingScorer, split_answer, verify_answer
 from tests.fakes import HashEmbedder

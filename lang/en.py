@@ -1,0 +1,41 @@
+"""English word lists that verification reads, each with the claim-set family that justifies it.
+
+Kept apart from the algorithms (rag/relations.py) so a newcomer sees what a rule buys
+and where to add a word. The families are those of evals/claims/: run
+``python -m evals.bench.claims`` after changing a list, and read the dev half.
+"""
+
+from __future__ import annotations
+
+# negation: words that deny what follows them ("did not rise").
+NEGATORS = frozenset("not no never neither nor cannot".split())
+
+# event-mismatch, negation: opposite relations. A claim using one while the sentence
+# carrying it uses only the other, said of the same thing, says the opposite.
+OPPOSITES = [
+    (
+        "rise rose risen rises raise raised raises boost boosted increase increased higher gain gained gains",
+        "fall fell fallen falls cut cuts lower lowered decrease decreased reduce reduced drop dropped",
+    ),
+    ("won win wins winning", "lost lose loses losing"),
+    ("admit admitted admits confirm confirmed", "deny denied denies"),
+    ("accept accepted accepts approve approved agree agreed", "reject rejected rejects refuse refused"),
+    ("buy bought buys buying acquire acquired", "sell sold sells selling"),
+    ("above exceed exceeded", "below"),
+    ("profit profits", "loss losses"),
+    ("hire hired", "fire fired sack sacked"),
+]
+
+# negation: irregular forms read as their base, so that "did not rise" meets "rose".
+BASE_FORMS = dict(
+    pair.split(":")
+    for pair in """rose:rise risen:rise fell:fall fallen:fall won:win lost:lose sold:sell bought:buy grew:grow
+    grown:grow paid:pay took:take""".split()
+)
+
+# number-swap: units say what a number counts, not what it is said of; "2.91 billion
+# dlrs" is bound by "deficit", not by "billion".
+UNITS = frozenset(
+    """billion billions million millions mln bn trillion thousand pct percent per cent dlrs dlr dollars dollar
+    cents cts pounds pound euros euro yen marks francs tonnes tons barrels bpd""".split()
+)
