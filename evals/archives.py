@@ -46,16 +46,19 @@ def records_by_id(name: str, ids: Iterable[str]) -> dict[str, dict]:
     return {r["id"]: r for r in iter_records(name) if r["id"] in wanted}
 
 
-def write_reduced(name: str, titles: Iterable[str], out: Path, size: int, seed: int = 0) -> Path:
-    """A dump of every article titled in ``titles`` plus a fixed random sample, ``size`` in all.
+def write_reduced(
+    name: str, titles: Iterable[str], out: Path, size: int, seed: int = 0, ids: Iterable[str] = ()
+) -> Path:
+    """A dump of every article titled in ``titles`` (or with an id in ``ids``) plus a fixed random sample.
 
-    The sample keeps the archive's mix, so the gold articles still sit among many
-    others that mention the same people and companies.
+    ``size`` articles in all. The sample keeps the archive's mix, so the gold articles
+    still sit among many others that mention the same people and companies; ``ids``
+    names distractors a suite's author picked (the same subject on other dates).
     """
-    gold = set(titles)
+    gold, wanted = set(titles), set(ids)
     records = [r for r in iter_records(name) if (r.get("text") or "").strip()]
-    chosen = [r for r in records if r.get("title") in gold]
-    others = [r for r in records if r.get("title") not in gold]
+    chosen = [r for r in records if r.get("title") in gold or r["id"] in wanted]
+    others = [r for r in records if r.get("title") not in gold and r["id"] not in wanted]
     chosen += random.Random(seed).sample(others, max(0, min(len(others), size - len(chosen))))
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as f:

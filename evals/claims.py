@@ -25,8 +25,9 @@ from evals.archives import records_by_id
 from index.chunker import chunk_article
 from index.loader import make_article
 from index.sentences import split_sentences
+from rag.answer_kind import Asked
 from rag.types import Evidence
-from rag.verify import SupportScorer, answers_the_kind_asked, verify_answer
+from rag.verify import SupportScorer, answers_the_kind_asked, speaks_of_the_question, verify_answer
 
 CLAIMS = Path(__file__).resolve().parent / "claims" / "claims.jsonl"
 
@@ -118,7 +119,13 @@ def check(item: ClaimItem, cache: ArticleCache, scorer: SupportScorer) -> tuple[
     sentences = verified.sentences
     # As the assistant does: a supported sentence that holds no answer of the kind asked
     # ("When ...?" answered without a time), or restates the question, is no answer.
-    ok = bool(sentences) and all(s.supported for s in sentences) and answers_the_kind_asked(item.question, item.claim)
+    asked = Asked.of(item.question)
+    ok = (
+        bool(sentences)
+        and all(s.supported for s in sentences)
+        and answers_the_kind_asked(asked, item.claim)
+        and speaks_of_the_question(asked, [evidence[n - 1].scoring_text for s in sentences for n in s.citations])
+    )
     return ok, "; ".join(s.reason for s in sentences if s.reason)
 
 

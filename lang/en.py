@@ -39,3 +39,12 @@ UNITS = frozenset(
     """billion billions million millions mln bn trillion thousand pct percent per cent dlrs dlr dollars dollar
     cents cts pounds pound euros euro yen marks francs tonnes tons barrels bpd""".split()
 )
+
+# off-subject, tautology: words a question lends its answer without the article having
+# to use them: light verbs ("Who attended the talks?" -> "Rubio was at the talks") and
+# the words that ask ("how many", "what date", "the name of").
+QUESTION_LIGHT = frozenset(
+    """many much long old far often attend attended attends take took taken make made happen happened go went
+    come came get got give gave do did done say said tell told become became hold held play played date day
+    name named number time kind type sort""".split()
+)

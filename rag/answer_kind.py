@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from lang.text import names, numbers, stem, words
+from lang.en import QUESTION_LIGHT
+from lang.text import content_words, names, numbers, stem, words
 
 Kind = Literal["date", "amount", "number", "name", "place"]
 
@@ -89,12 +90,17 @@ class Asked:
     years: frozenset[str]
     text: str = ""
     subjects: frozenset[str] = frozenset()
+    # What the question asks about its subjects ("salary" in "What salary does Seifert
+    # earn?"): its content words, less names, light verbs and the words that ask.
+    relation: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, question: str) -> Asked:
+        subjects = frozenset(names(question) - _OPENERS)
+        relation = frozenset(w for w in content_words(question) if w not in subjects and w not in QUESTION_LIGHT)
         return cls(
             question_kind(question), frozenset(stem(w) for w in words(question)), frozenset(YEAR.findall(question)),
-            question, frozenset(names(question) - _OPENERS),
+            question, subjects, relation,
         )  # fmt: skip
 
     def held_in(self, text: str) -> float:

@@ -29,7 +29,13 @@ from rag.prompts import says_not_found
 from rag.retriever import Filters, HybridRetriever, VectorRetriever
 from rag.settings import Settings
 from rag.types import Answer, AnswerSentence, Citation, Evidence, Timings
-from rag.verify import LexicalEmbeddingScorer, SupportScorer, answers_the_kind_asked, verify_answer
+from rag.verify import (
+    LexicalEmbeddingScorer,
+    SupportScorer,
+    answers_the_kind_asked,
+    speaks_of_the_question,
+    verify_answer,
+)
 
 ABSTAIN_TEXT = "The articles do not say."
 
@@ -202,8 +208,14 @@ class Assistant:
             verified_sentences += self._completions(question, verified_sentences, evidence)
         timings.verify = time.perf_counter() - verify_began
         timings.total = time.perf_counter() - began
-        supported_text = " ".join(s.text for s in verified_sentences if s.supported)
-        if not supported_text or not answers_the_kind_asked(asked, supported_text):
+        supported = [s for s in verified_sentences if s.supported]
+        supported_text = " ".join(s.text for s in supported)
+        quotes = [evidence[n - 1].scoring_text for s in supported for n in s.citations]
+        if (
+            not supported_text
+            or not answers_the_kind_asked(asked, supported_text)
+            or not speaks_of_the_question(asked, quotes)
+        ):
             yield self._abstain(question, searched, timings, raw)
             return
         yield self._compose(question, searched, raw, verified_sentences, evidence, timings)

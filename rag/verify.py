@@ -368,51 +368,6 @@ def _article_text(evidence: Sequence[Evidence], article_id: str, articles: Mappi
     )
 
 
-# Verbs a question lends its answer without the article having to use them ("Who attended
-# the talks?" -> "Rubio attended the talks", the article saying "Rubio was at the talks").
-_LIGHT = frozenset(
-    [
-        "many",
-        "much",
-        "long",
-        "old",
-        "far",
-        "often",
-        "attend",
-        "attended",
-        "attends",
-        "take",
-        "took",
-        "taken",
-        "make",
-        "made",
-        "happen",
-        "happened",
-        "go",
-        "went",
-        "come",
-        "came",
-        "get",
-        "got",
-        "give",
-        "gave",
-        "do",
-        "did",
-        "done",
-        "say",
-        "said",
-        "tell",
-        "told",
-        "become",
-        "became",
-        "hold",
-        "held",
-        "play",
-        "played",
-    ]
-)
-
-
 def unspoken_relation(claim: str, asked: Asked, article_text: str) -> list[str]:
     """The question's words that the claim repeats but the cited article never uses.
 
@@ -421,8 +376,21 @@ def unspoken_relation(claim: str, asked: Asked, article_text: str) -> list[str]:
     not the article's. Names are the subject check's; light verbs are exempt.
     """
     held = {w[:4] for w in words(article_text)}  # "hosts" meets "hosted": a looser stem than stem()'s
-    relation = set(content_words(asked.text)) - names(asked.text) - _LIGHT
-    return sorted({w for w in content_words(claim) if w in relation and w[:4] not in held})
+    return sorted({w for w in content_words(claim) if w in asked.relation and w[:4] not in held})
+
+
+def speaks_of_the_question(asked: Asked, quotes: Sequence[str]) -> bool:
+    """Whether the cited sentences use at least one of the question's relation words.
+
+    "What is the name of Tony Blair's eldest son?" is not answered by a sentence saying
+    that someone worked for Tony Blair: it must speak of a son (words match by a
+    four-letter prefix). Questions with no such word ("Who is Barrot?") pass. Asking for
+    half of them instead cost a third of the claim set's supported paraphrases (dev).
+    """
+    if not asked.relation:
+        return True
+    held = {w[:4] for w in words(" ".join(quotes))}
+    return any(w[:4] in held for w in asked.relation)
 
 
 def off_subject(asked: Asked, article_text: str) -> list[str]:

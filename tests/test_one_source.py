@@ -107,3 +107,12 @@ def test_the_question_is_read_once_into_its_subjects():
     asked = Asked.of("Name the firms that bid for Time Warner's AOL unit in 2005")
     assert asked.subjects == {"time", "warner", "aol"}
     assert asked.years == {"2005"}
+
+
+def test_an_answer_must_speak_of_what_the_question_asks():
+    from rag.verify import speaks_of_the_question
+
+    asked = Asked.of("What is the name of Tony Blair's eldest son?")
+    assert not speaks_of_the_question(asked, ["He was also working for Tony Blair in Downing Street."])
+    assert speaks_of_the_question(asked, ["Tony Blair's eldest son, Euan, is to work in Washington."])
+    assert speaks_of_the_question(Asked.of("Who is Barrot?"), ["Jean-Noel Barrot is France's foreign minister."])
