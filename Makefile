@@ -49,6 +49,8 @@ bench: install
 	$(BIN)/python -m evals.bench.answer_latency
 	$(BIN)/python -m evals.bench.rgb_eval --backends extractive,local
 	$(BIN)/python -m evals.bench.claims
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-bench.txt
+	$(BIN)/python -m evals.bench.entities
 	$(BIN)/python -m evals.bench.archive_eval --suites bbc,reuters --split test --systems extractive,local,baseline
 
 lint: install
