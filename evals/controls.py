@@ -120,12 +120,13 @@ def stitched_support(records: list[Record], seed: int = 0) -> list[Record]:
         if donor is None:
             continue
         n = next(m for m, a in donor.sources.items() if a not in mine and _new_name(donor, record, m))
+        name = _new_name(donor, record, n)  # before the donor's quote joins the record's sources
         new = max(record.citations) + 1
         record.citations[new] = donor.citations[n]
         record.contexts[new] = donor.contexts.get(n, "")
         record.sources[new] = donor.sources[n]
         sentence = record.sentences[0]
-        sentence["text"] = f"{sentence['text'].rstrip('.')}, with {_new_name(donor, record, n)}."
+        sentence["text"] = f"{sentence['text'].rstrip('.')}, with {name}."
         sentence["citations"] = [*sentence["citations"], new]
         record.answer = " ".join(s["text"] for s in record.sentences)
     return out
