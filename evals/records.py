@@ -22,6 +22,11 @@ class Record:
     sources: dict[int, str] = field(default_factory=dict)  # n -> the article the quote is from
     metrics: dict[str, float | None] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    # Diagnostics, not scored: the model's draft, why the answer abstained, and the
+    # draft's sentences verification dropped with the reason for each.
+    raw_answer: str = ""
+    why: str = ""
+    dropped: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_answer(cls, item: GoldItem, answer: Answer, retrieved: list[dict[str, str]]) -> Record:
@@ -37,6 +42,9 @@ class Record:
             latency=answer.timings.total,
             contexts={c.n: c.passage for c in answer.citations},
             sources={c.n: c.article_id for c in answer.citations},
+            raw_answer=answer.raw_answer,
+            why=answer.why,
+            dropped=[{"text": s.text, "citations": list(s.citations), "reason": s.reason} for s in answer.dropped],
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -46,5 +46,5 @@ UNITS = frozenset(
 QUESTION_LIGHT = frozenset(
     """many much long old far often attend attended attends take took taken make made happen happened go went
     come came get got give gave do did done say said tell told become became hold held play played date day
-    name named number time kind type sort""".split()
+    name named number time kind type sort last first next latest""".split()
 )

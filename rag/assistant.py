@@ -24,7 +24,8 @@ from rag.answer_kind import Asked
 from rag.complete import completion_candidates
 from rag.condense import condense
 from rag.evidence import select_evidence
-from rag.llm import Generator, make_generator
+from rag.judge import LLMJudgeScorer
+from rag.llm import Generator, LocalGenerator, make_generator
 from rag.prompts import says_not_found
 from rag.retriever import Filters, HybridRetriever, VectorRetriever
 from rag.settings import Settings
@@ -62,7 +63,7 @@ class Assistant:
         )
         self.store = store or ChunkStore(self.settings.chroma_path, self.settings.collection, self.settings.chroma_url)
         self._generator = generator
-        self.scorer = scorer or LexicalEmbeddingScorer(self.embedder, self.settings.min_support)
+        self.scorer = scorer or self._default_scorer(generator)
         self.keyword = KeywordIndex(self.settings.home / "keyword.sqlite3")
         self.retriever = (
             HybridRetriever(self.store, self.keyword, self.embedder)
@@ -76,10 +77,27 @@ class Assistant:
         """The same index and models with other settings (another backend, another top-k)."""
         settings = self.settings.model_copy(update=overrides)
         same_backend = settings.llm == self.settings.llm
+        same_scorer = same_backend and all(
+            getattr(settings, k) == getattr(self.settings, k) for k in ("judge", "judge_min_yes", "min_support")
+        )
         return Assistant(
             settings, embedder=self.embedder, store=self.store,
-            generator=self._generator if same_backend else None, scorer=self.scorer,
+            generator=self.generator if same_backend else None, scorer=self.scorer if same_scorer else None,
         )  # fmt: skip
+
+    def _default_scorer(self, generator: Generator | None) -> SupportScorer:
+        """The lexical checks, with the local model's veto when ``settings.judge`` asks for it.
+
+        The judge needs the llama.cpp model (the local backend); with another backend,
+        or a generator passed in that is not a :class:`LocalGenerator`, it is off.
+        """
+        lexical = LexicalEmbeddingScorer(self.embedder, self.settings.min_support)
+        local = self.settings.llm == "local" and (generator is None or isinstance(generator, LocalGenerator))
+        if self.settings.judge == "off" or not local:
+            return lexical
+        return LLMJudgeScorer(
+            lexical, lambda: self.generator, mode=self.settings.judge, min_yes=self.settings.judge_min_yes
+        )
 
     @property
     def generator(self) -> Generator:
@@ -183,7 +201,7 @@ class Assistant:
         if best < self.settings.min_relevance or not evidence or max(e.score for e in evidence) < floor:
             # Nothing relevant enough: say so without asking a model to guess.
             timings.total = time.perf_counter() - began
-            yield self._abstain(question, searched, timings, "")
+            yield self._abstain(question, searched, timings, "", "no passage is relevant enough to ask the model")
             return
 
         pieces: list[str] = []
@@ -198,12 +216,12 @@ class Assistant:
 
         verify_began = time.perf_counter()
         if says_not_found(raw):
-            verified_sentences: list[AnswerSentence] = []
+            checked: list[AnswerSentence] = []
         else:
             articles = self.store.article_texts([ev.article_id for ev in evidence])
-            verified_sentences = verify_answer(
-                raw, evidence, self.scorer, asked, self.settings.keep_unsupported, articles
-            ).sentences
+            checked = verify_answer(raw, evidence, self.scorer, asked, True, articles).sentences
+        dropped = [s for s in checked if not s.supported]
+        verified_sentences = checked if self.settings.keep_unsupported else [s for s in checked if s.supported]
         if self.settings.complete_lists and any(s.supported for s in verified_sentences):
             verified_sentences += self._completions(question, verified_sentences, evidence)
         timings.verify = time.perf_counter() - verify_began
@@ -211,14 +229,13 @@ class Assistant:
         supported = [s for s in verified_sentences if s.supported]
         supported_text = " ".join(s.text for s in supported)
         quotes = [evidence[n - 1].scoring_text for s in supported for n in s.citations]
-        if (
-            not supported_text
-            or not answers_the_kind_asked(asked, supported_text)
-            or not speaks_of_the_question(asked, quotes)
-        ):
-            yield self._abstain(question, searched, timings, raw)
+        why = _why_abstain(raw, supported_text, asked, quotes)
+        if why:
+            yield self._abstain(question, searched, timings, raw, why, dropped)
             return
-        yield self._compose(question, searched, raw, verified_sentences, evidence, timings)
+        answer = self._compose(question, searched, raw, verified_sentences, evidence, timings)
+        answer.dropped = [] if self.settings.keep_unsupported else dropped
+        yield answer
 
     def _completions(
         self, question: str, sentences: list[AnswerSentence], evidence: Sequence[Evidence]
@@ -229,15 +246,20 @@ class Assistant:
         added = []
         for n in completion_candidates(question, text, evidence, cited):
             quote = " ".join(evidence[n - 1].quote.split())
-            support = self.scorer.score(quote, [evidence[n - 1].quote], question, evidence[n - 1].passage)
+            # A source's own sentence: the lexical checks, never the judge's second opinion.
+            scorer = getattr(self.scorer, "base", self.scorer)
+            support = scorer.score(quote, [evidence[n - 1].quote], question, evidence[n - 1].passage)
             if support.supported:
                 added.append(AnswerSentence(quote, [n], True, support.score, "added from the sources"))
         return added
 
-    def _abstain(self, question: str, searched: str, timings: Timings, raw: str) -> Answer:
+    def _abstain(
+        self, question: str, searched: str, timings: Timings, raw: str, why: str,
+        dropped: Sequence[AnswerSentence] = (),
+    ) -> Answer:  # fmt: skip
         return Answer(
             question=question, answer=ABSTAIN_TEXT, abstained=True, searched=searched,
-            backend=self._backend_name(), raw_answer=raw, timings=timings,
+            backend=self._backend_name(), raw_answer=raw, timings=timings, why=why, dropped=list(dropped),
         )  # fmt: skip
 
     def _backend_name(self) -> str:
@@ -262,6 +284,19 @@ class Assistant:
             question=question, answer=text, abstained=False, citations=citations, sentences=renumbered,
             searched=searched, backend=self._backend_name(), raw_answer=raw, timings=timings,
         )  # fmt: skip
+
+
+def _why_abstain(raw: str, supported_text: str, asked: Asked, quotes: Sequence[str]) -> str:
+    """Why an answer that was drafted is not shown ("" when it is)."""
+    if says_not_found(raw):
+        return "the model found no answer in the sources"
+    if not supported_text:
+        return "no sentence of the draft is stated by the source it cites"
+    if not answers_the_kind_asked(asked, supported_text):
+        return f"the verified sentences do not give what a {asked.kind or 'open'} question asks for"
+    if not speaks_of_the_question(asked, quotes):
+        return "the cited sources do not speak of what the question asks"
+    return ""
 
 
 def _with_markers(sentence: AnswerSentence) -> str:

@@ -139,8 +139,8 @@ class LLMJudge:
     constrained token decides. ``examples`` puts the worked examples in the prompt.
     """
 
-    def __init__(self, generator: Any, min_yes: float = 0.5, examples: bool = True) -> None:
-        self.generator = generator
+    def __init__(self, generator: Any, min_yes: float = 0.65, examples: bool = True) -> None:
+        self._generator = generator  # a LocalGenerator, or a function that returns one on first use
         self.min_yes = min_yes
         self.examples = examples
         self.cache: dict[tuple[str, tuple[str, ...]], float] = {}
@@ -148,6 +148,12 @@ class LLMJudge:
         self.seconds = 0.0
         self._grammar: Any = None
         self._token_ids: tuple[list[int], list[int]] | None = None
+
+    @property
+    def generator(self) -> Any:
+        if callable(self._generator) and not hasattr(self._generator, "generate"):
+            self._generator = self._generator()
+        return self._generator
 
     def _ids(self, llm: Any) -> tuple[list[int], list[int]]:
         """Single-token ids of yes/Yes and no/No in the model's vocabulary (empty if it has none)."""
@@ -218,7 +224,7 @@ class LLMJudgeScorer:
 
     def __init__(
         self, base: SupportScorer, generator: Any, mode: JudgeMode = "narrow", margin: float = 0.15,
-        min_yes: float = 0.5, examples: bool = True,
+        min_yes: float = 0.65, examples: bool = True,
     ) -> None:  # fmt: skip
         if mode not in ("narrow", "all"):
             raise ValueError(f"judge mode must be 'narrow' or 'all', not {mode!r}")
@@ -252,7 +258,7 @@ class LLMJudgeScorer:
 class LLMOnlyScorer:
     """The LLM judge alone, no lexical checks first (measured against; not for the assistant)."""
 
-    def __init__(self, generator: Any, min_yes: float = 0.5, examples: bool = True) -> None:
+    def __init__(self, generator: Any, min_yes: float = 0.65, examples: bool = True) -> None:
         self.judge = LLMJudge(generator, min_yes, examples)
         self.threshold = min_yes
 

@@ -7,7 +7,8 @@ from rag.types import Answer
 
 def format_answer(answer: Answer) -> str:
     if answer.abstained:
-        return f"{answer.answer}\n(searched: {answer.searched})"
+        why = f"\n(why: {answer.why})" if answer.why else ""
+        return f"{answer.answer}\n(searched: {answer.searched}){why}"
     lines = [answer.answer, "", "Sources:"]
     for c in answer.citations:
         dated = f", {c.date}" if c.date else ""

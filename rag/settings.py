@@ -85,6 +85,13 @@ class Settings(BaseSettings):
 
     # Verification.
     min_support: float = Field(default=0.5, ge=0.0, le=1.0, description="Support score a sentence needs.")
+    judge: Literal["off", "narrow", "all"] = Field(
+        default="off",
+        description="Ask the local model 'does the source state this claim?' about every sentence the "
+        "lexical checks accept ('all'), only those they accept narrowly ('narrow'), or never ('off'). "
+        "A veto only; needs the local backend (rag/judge.py).",
+    )
+    judge_min_yes: float = Field(default=0.65, ge=0.0, le=1.0, description="P(yes) a sentence needs from the judge.")
     keep_unsupported: bool = Field(
         default=False, description="Show unsupported sentences flagged instead of dropping them."
     )

@@ -98,6 +98,10 @@ class Answer:
     backend: str = ""
     raw_answer: str = ""
     timings: Timings = field(default_factory=Timings)
+    # Why it abstained ("" when it answered), and the model's sentences verification
+    # dropped, each with its reason: what an evaluator or a curious user reads.
+    why: str = ""
+    dropped: list[AnswerSentence] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

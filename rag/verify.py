@@ -233,6 +233,7 @@ _NUMBER_WORDS = re.compile(
     r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|several|half)\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _TIME_WORDS = re.compile(
     r"\b(\d{4}|\d{1,2}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
     r"may|june|july|august|september|october|november|december|yesterday|today|tomorrow|week|month|year|"
@@ -253,7 +254,7 @@ def answers_the_kind_asked(question: str | Asked, answer: str) -> bool:
     if adds_nothing(answer, asked.text):
         return False
     if asked.kind in ("number", "amount"):
-        return bool(_NUMBER_WORDS.search(answer))
+        return bool(_NUMBER_WORDS.search(answer) or _DIGIT.search(answer))  # "$18m", "£1.3bn", "4.3%"
     if asked.kind == "date":
         return bool(_TIME_WORDS.search(answer))
     if asked.kind == "place":
@@ -311,7 +312,12 @@ def _by_article(evidence: Sequence[Evidence], numbers_: Sequence[int]) -> list[l
 def _score(
     scorer: SupportScorer, claim: str, evidence: Sequence[Evidence], cited: Sequence[int], question: str
 ) -> Support:
-    """``claim`` against the sources numbered ``cited``, with their passages and the sentences before them."""
+    """``claim`` against the sources numbered ``cited``, with their passages and the sentences before them.
+
+    Only the passages around the cited sentences, not their whole article: on the claim
+    set the whole article let the question's names stitch in from anywhere (precision
+    0.78 -> 0.74 on the dev half, 0.62 -> 0.54 on the test half).
+    """
     chosen = [evidence[n - 1] for n in cited]
     context = " ".join(dict.fromkeys(ev.passage for ev in chosen))
     return scorer.score(claim, [ev.quote for ev in chosen], question, context, [ev.before for ev in chosen])
@@ -420,12 +426,15 @@ def _verify_claim(
     question = asked.text
     if adds_nothing(claim, question):
         return cited, Support(0.0, False, "restates the question"), "restates the question"
-    valid, support = _one_source(scorer, claim, evidence, cited, question)
+    # A scorer with a costly second opinion (rag.judge) wraps a cheap one: the cheap one
+    # chooses the source among the candidates, the second opinion is asked once, last.
+    base: SupportScorer = getattr(scorer, "base", scorer)
+    valid, support = _one_source(base, claim, evidence, cited, question)
     reason = support.reason
     if valid and support.supported and len(valid) < len(cited):
         reason = "citations narrowed to one source"
     if not support.supported:
-        better, alt = _best_article(claim, evidence, scorer, question)
+        better, alt = _best_article(claim, evidence, base, question)
         if alt.supported:
             valid, support = better, alt
             reason = "citation corrected" if cited else "citation added"
@@ -441,6 +450,9 @@ def _verify_claim(
             reason = "the cited article never speaks of " + ", ".join(unspoken)
         if missing or unspoken:
             support = Support(min(support.score, 0.25), False, reason)
+        elif base is not scorer:
+            support = _score(scorer, claim, evidence, valid, question)
+            reason = reason if support.supported else support.reason
     return valid, support, reason
 
 

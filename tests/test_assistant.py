@@ -47,6 +47,7 @@ def test_model_saying_not_in_sources_abstains(fake_assistant, sample_dir):
     assistant.ingest([sample_dir])
     answer = assistant.ask("Where will Witkoff fly on Saturday?")
     assert answer.abstained and answer.answer == ABSTAIN_TEXT and answer.citations == []
+    assert answer.why == "the model found no answer in the sources"
 
 
 def test_fabricated_answer_abstains_instead_of_citing(fake_assistant, sample_dir):
@@ -54,12 +55,17 @@ def test_fabricated_answer_abstains_instead_of_citing(fake_assistant, sample_dir
     assistant.ingest([sample_dir])
     answer = assistant.ask("Where will Witkoff fly on Saturday?")
     assert answer.abstained
+    assert answer.why == "no sentence of the draft is stated by the source it cites"
+    # What was dropped, and why, is kept for the evaluator and the curious user.
+    assert [s.text for s in answer.dropped] == ["Witkoff will fly to Canberra on Saturday."]
+    assert "canberra" in answer.dropped[0].reason.lower()
 
 
 def test_empty_index_abstains_without_calling_the_llm(fake_assistant):
     assistant = fake_assistant("Something made up [1].")
     answer = assistant.ask("Who attended the Paris talks?")
     assert answer.abstained and assistant.generator.seen == []
+    assert answer.why == "no passage is relevant enough to ask the model"
     assert "Paris talks" in answer.searched
 
 
@@ -155,3 +161,23 @@ def test_warm_up_loads_the_generator_when_it_can(fake_assistant, settings):
     generator = Warmable()
     Assistant(settings, embedder=HashEmbedder(), generator=generator).warm_up()
     assert generator.warmed == 1
+
+
+def test_the_judge_guards_the_local_backend_only(settings, tmp_path):
+    from rag.judge import LLMJudgeScorer
+    from rag.llm import LocalGenerator
+    from rag.verify import LexicalEmbeddingScorer
+
+    settings = settings.model_copy(update={"llm": "local", "judge": "all"})
+    local = LocalGenerator(tmp_path / "never-loaded.gguf")
+    judged = Assistant(settings, embedder=HashEmbedder(), generator=local)
+    assert isinstance(judged.scorer, LLMJudgeScorer) and judged.scorer.mode == "all"
+    assert judged.scorer.judge.generator is local  # the same model object, found on first use
+    off = Assistant(settings.model_copy(update={"judge": "off"}), embedder=HashEmbedder(), generator=local)
+    assert isinstance(off.scorer, LexicalEmbeddingScorer)
+    # A backend the judge cannot drive (an HTTP endpoint, the extractive one, a fake) keeps the lexical checks.
+    assert isinstance(Assistant(settings, embedder=HashEmbedder(), generator=ScriptedGenerator()).scorer,
+                      LexicalEmbeddingScorer)  # fmt: skip
+    extractive = judged.variant(llm="extractive")
+    assert isinstance(extractive.scorer, LexicalEmbeddingScorer)
+    assert judged.variant(top_k=3).scorer is judged.scorer

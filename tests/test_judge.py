@@ -177,3 +177,41 @@ def test_in_the_verifier_a_veto_drops_the_sentence():
     assert verify_answer(answer, evidence, lexical).sentences[0].supported
     vetoed = verify_answer(answer, evidence, LLMJudgeScorer(lexical, FakeGenerator("no"), mode="all"))
     assert vetoed.abstained and vetoed.sentences == []
+
+
+# Hand-written pairs in the style of BBC business and sport reports (not from the claim set).
+# The bundled 1.5B model was checked on three stories; these two it decides with a margin
+# (P(yes) 0.90-0.94 for the claim the source states, 0.13-0.36 for the others). On a third
+# (British Airways job cuts) the stated claim scored 0.73, too near min_yes 0.65 to test.
+STORIES = [
+    (
+        "The Football Association has punished the Manchester United manager.",
+        "Sir Alex Ferguson was fined £10,000 on Tuesday for comments he made about referee Neale Barry "
+        "after the game against Tottenham.",
+        {
+            "stated": "Sir Alex Ferguson was fined £10,000 for comments he made about referee Neale Barry.",
+            "negated": "Sir Alex Ferguson was not fined for his comments about referee Neale Barry.",
+            "entity swapped": "Arsene Wenger was fined £10,000 for comments he made about referee Neale Barry.",
+        },
+    ),
+    (
+        "Shares in the supermarket chain rose in early trading.",
+        "Sainsbury's said its like-for-like sales, which exclude new stores, rose by 4.3% in the 12 weeks "
+        "to 8 January.",
+        {
+            "stated": "Sainsbury's said its like-for-like sales rose by 4.3% in the 12 weeks to 8 January.",
+            "negated": "Sainsbury's said its like-for-like sales fell by 4.3% in the 12 weeks to 8 January.",
+            "entity swapped": "Tesco said its like-for-like sales rose by 4.3% in the 12 weeks to 8 January.",
+        },
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("before,source,claims", STORIES, ids=["ferguson", "sainsburys"])
+def test_real_model_says_yes_only_to_what_the_source_states(local_generator, before, source, claims):
+    judge = LLMOnlyScorer(local_generator).judge
+    verdicts = {kind: judge.ask(claim, [source], f"{before} {source}", [before]) for kind, claim in claims.items()}
+    assert verdicts["stated"].yes, verdicts
+    assert not verdicts["negated"].yes, verdicts
+    assert not verdicts["entity swapped"].yes, verdicts

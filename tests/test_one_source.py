@@ -116,3 +116,10 @@ def test_an_answer_must_speak_of_what_the_question_asks():
     assert not speaks_of_the_question(asked, ["He was also working for Tony Blair in Downing Street."])
     assert speaks_of_the_question(asked, ["Tony Blair's eldest son, Euan, is to work in Washington."])
     assert speaks_of_the_question(Asked.of("Who is Barrot?"), ["Jean-Noel Barrot is France's foreign minister."])
+
+
+def test_an_amount_written_with_its_unit_answers_how_much():
+    asked = Asked.of("How much did the directors agree to pay?")
+    assert answers_the_kind_asked(asked, "$18m.")
+    assert answers_the_kind_asked(asked, "They agreed to pay £1.3bn.")
+    assert not answers_the_kind_asked(asked, "They agreed to pay out of their own pockets.")

@@ -36,6 +36,7 @@ def test_abstention_is_shown_with_what_was_searched(fake_assistant, sample_dir):
     assistant.ingest([sample_dir])
     chat, cards, _ = list(ChatHandler(assistant).respond("Where will Witkoff fly on Saturday?", []))[-1]
     assert "The articles do not say" in chat[-1]["content"] and "Searched the articles for" in chat[-1]["content"]
+    assert "(the model found no answer in the sources.)" in chat[-1]["content"]
     assert "No sources" in cards
 
 

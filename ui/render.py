@@ -31,7 +31,7 @@ def answer_markdown(answer: Answer) -> str:
         return (
             "**The articles do not say.**\n\n"
             f"Searched the articles for: *{escape(answer.searched)}*. "
-            "No passage supports an answer, so none is given."
+            "No passage supports an answer, so none is given." + (f" ({escape(answer.why)}.)" if answer.why else "")
         )
     parts = []
     for sentence in answer.sentences:

@@ -1,7 +1,7 @@
 """The real-archive suites (BBC News, Reuters-21578) through the harness, beside llama-index.
 
 .venv/bin/python -m evals.bench.archive_eval [--suites bbc,reuters] [--split test]
-    [--systems extractive,local,baseline] [--size N] [--limit N]
+    [--systems extractive,local,judge,baseline] [--size N] [--limit N]
 
 Each archive is ingested once as the one JSONL dump a user would bring (the whole of
 it unless ``--size`` asks for a reduced one: the suite's gold articles plus a fixed
@@ -60,14 +60,17 @@ def archive_home(name: str, size: int, titles: set[str]) -> Path:
 
 
 def system(name: str, home: Path, loaded: dict[str, Assistant]):
-    """Ours with a backend, or the baseline sharing the local assistant's index and GGUF."""
-    backend = "local" if name == "baseline" else name
+    """Ours with a backend ("judge": the local one with the LLM judge's veto), or the
+    baseline; the local systems share one index and one loaded GGUF."""
+    backend = "local" if name in ("baseline", "judge") else name
     if backend not in loaded:
         loaded[backend] = Assistant(Settings(home=home, llm=backend))
     if name == "baseline":
         from evals.baseline import CitationBaseline
 
         return CitationBaseline(loaded["local"])
+    if name == "judge":
+        return loaded["local"].variant(judge="all")
     return loaded[backend]
 
 

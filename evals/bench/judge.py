@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import math
 import subprocess
 import time
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.bench.common import write
+from evals.bench.common import RESULTS, write
 from evals.claims import ArticleCache, ClaimItem, ClaimReport, ClaimResult, check, load_claims, summarise
 from rag.judge import LLMJudge, LLMJudgeScorer, LLMOnlyScorer
 from rag.verify import LexicalEmbeddingScorer, SupportScorer
@@ -134,17 +135,30 @@ def provenance() -> dict[str, str]:
     return {"commit": commit, **digest}
 
 
+def _finished(name: str, fresh: dict[str, Any]) -> dict[str, dict]:
+    """The rows of an earlier run of the same code and settings, by half (configurations it finished)."""
+    path = RESULTS / f"{name}.json"
+    if not path.is_file():
+        return {}
+    old = json.loads(path.read_text())
+    keys = ("settings", "model", "rag/verify.py", "rag/judge.py")
+    if any(old.get(k) != fresh.get(k) for k in keys):
+        return {}
+    return {split: old[split] for split in ("dev", "test") if split in old}
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="", help="dev, test, or both halves (default)")
     parser.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated: " + ",".join(CONFIGS))
     parser.add_argument("--margin", type=float, default=0.15, help="narrow mode: judge passes below threshold+margin")
-    parser.add_argument("--min-yes", type=float, default=0.5, help="P(yes) a claim needs from the judge")
+    parser.add_argument("--min-yes", type=float, default=0.65, help="P(yes) a claim needs from the judge")
     parser.add_argument("--no-examples", action="store_true", help="leave the worked examples out of the prompt")
     parser.add_argument("--sweep", default="", help="comma-separated min_yes values to re-decide at (cached verdicts)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N claims of each half (quick looks)")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--out", default="judge", help="bench-results/<out>.json")
+    parser.add_argument("--resume", action="store_true", help="keep the configurations an interrupted run finished")
     args = parser.parse_args(argv)
 
     from index.embedder import SentenceTransformerEmbedder
@@ -159,12 +173,15 @@ def main(argv: list[str] | None = None) -> dict:
         "model": getattr(generator, "name", None),
         **provenance(),
     }
+    done = _finished(args.out, out) if args.resume else {}
     for split in [args.split] if args.split else ["dev", "test"]:
         items = load_claims(split=split)[: args.limit or None]
         cache = ArticleCache()
         cache.load(items)
-        rows: dict[str, dict] = {}
+        rows: dict[str, dict] = dict(done.get(split, {}))
         for config in configs:
+            if config in rows:
+                continue
             scorer = make_scorer(config, lexical, generator, args.margin, args.min_yes, not args.no_examples)
             report, calls = run(items, cache, scorer)
             judge = judge_of(scorer)
