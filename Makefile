@@ -51,7 +51,9 @@ bench: install
 	$(BIN)/python -m evals.bench.claims
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-bench.txt
 	$(BIN)/python -m evals.bench.entities
-	$(BIN)/python -m evals.bench.archive_eval --suites bbc,reuters --split test --systems extractive,local,baseline
+	$(BIN)/python -m evals.bench.judge --configs lexical,all
+	$(BIN)/python -m evals.bench.archive_eval --suites bbc,reuters --size bbc=0,reuters=4000 --split test \
+		--systems extractive,local,judge,baseline
 
 lint: install
 	$(BIN)/pip install --disable-pip-version-check -q ruff==0.17.5

@@ -74,19 +74,30 @@ def system(name: str, home: Path, loaded: dict[str, Assistant]):
     return loaded[backend]
 
 
+def sizes(spec: str) -> dict[str, int]:
+    """ "4000" -> every suite 4000; "bbc=0,reuters=4000" -> per suite."""
+    if "=" not in spec:
+        return {name: int(spec) for name in ("bbc", "reuters")}
+    return {name.strip(): int(n) for name, n in (part.split("=", 1) for part in spec.split(","))}
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser()
     parser.add_argument("--suites", default="bbc,reuters")
     parser.add_argument("--split", default="test", help="dev, test, or all")
     parser.add_argument("--systems", default="extractive,local,baseline")
-    parser.add_argument("--size", type=int, default=0, help="a reduced archive of N articles (0: the whole dump)")
+    parser.add_argument(
+        "--size", default="0",
+        help="a reduced archive of N articles (0: the whole dump); per suite as bbc=0,reuters=4000",
+    )  # fmt: skip
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     args = parser.parse_args(argv)
     results: dict[str, dict] = {}
     for suite_name in args.suites.split(","):
         suite = SUITES / f"{suite_name}.jsonl"
         items = load_suite(suite, "" if args.split == "all" else args.split)[: args.limit or None]
-        home = archive_home(suite_name, args.size, {t for i in load_suite(suite) for t in i.titles})
+        size = sizes(args.size).get(suite_name, 0)
+        home = archive_home(suite_name, size, {t for i in load_suite(suite) for t in i.titles})
         loaded: dict[str, Assistant] = {}
         scorer = system("extractive", home, loaded).scorer
         for name in args.systems.split(","):
@@ -103,7 +114,7 @@ def main(argv: list[str] | None = None) -> dict:
     for key, agg in results.items():
         row = " ".join(f"{agg[k]:10.3f}" if isinstance(agg.get(k), float) else f"{'-':>10s}" for k in SHOWN)
         print(f"{key:23s} {row}")
-    write("archive_eval", {"split": args.split, "size": args.size, "results": results})
+    write("archive_eval", {"split": args.split, "size": sizes(args.size), "results": results})
     return results
 
 
