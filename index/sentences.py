@@ -97,10 +97,55 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+# Hard-wrapped text (wire copy, plain-text dumps): lines of at most this many characters,
+# at least _WRAPPED_LINES of them this long or longer.
+_WRAP_MAX = 100
+_WRAP_MIN = 40
+_WRAPPED_LINES = 3
+_CLOSED = (".", "!", "?", ":", '"', "”")
+
+
+def soft_breaks(text: str) -> set[int]:
+    """Offsets of the line breaks that only wrap a paragraph, in hard-wrapped text.
+
+    Wire stories are wrapped at a fixed width (Reuters: about 65 columns) and start each
+    paragraph with an indent. A break is soft when the text is wrapped (no line longer
+    than ``_WRAP_MAX``, several of at least ``_WRAP_MIN``), the next line neither is blank
+    nor starts indented, and it starts in lower case or with a digit, or its first word
+    would not have fitted on the line before (the widest line gives the width), or the
+    line before is the text's first, of four words or more, not in capitals and ends
+    unpunctuated (a wire story's first line is short where its dateline was cut off).
+    A heading or a paragraph's last line leaves room, so its break stays hard. Prose
+    with a paragraph per line is never wrapped.
+    """
+    lines: list[tuple[int, int]] = []
+    start = 0
+    for at in [i for i, ch in enumerate(text) if ch == "\n"] + [len(text)]:
+        lines.append((start, at))
+        start = at + 1
+    lengths = [len(text[s:e].rstrip()) for s, e in lines]
+    if not lengths or max(lengths) > _WRAP_MAX or sum(n >= _WRAP_MIN for n in lengths) < _WRAPPED_LINES:
+        return set()
+    width = max(lengths)
+    soft = set()
+    for i, ((s, e), length, (ns, ne)) in enumerate(zip(lines, lengths, lines[1:], strict=False)):
+        following = text[ns:ne]
+        if not length or not following.strip() or following[0].isspace():
+            continue
+        runs_on = following[0].islower() or following[0].isdigit()
+        line = text[s:e].strip()
+        first = i == 0 and len(line.split()) >= 4 and not line.isupper() and not line.endswith(_CLOSED)
+        if runs_on or first or length + 1 + len(following.split()[0]) > width:
+            soft.add(e)
+    return soft
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans ``(start, end)``, stripped of white space.
 
-    Line breaks always end a sentence (headlines and datelines have no period).
+    Line breaks end a sentence (headlines and datelines have no period), except the
+    soft breaks of hard-wrapped text (:func:`soft_breaks`): there a sentence runs on
+    across lines, and its span keeps the line break (a verbatim slice of the text).
 
     >>> text = "Rubio flew to Paris. He met Macron."
     >>> [text[s:e] for s, e in split_sentences(text)]
@@ -108,7 +153,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     line_start = 0
-    boundaries = [(m.start(), m.end()) for m in _NEWLINES.finditer(text)] + [(len(text), len(text))]
+    soft = soft_breaks(text) if "\n" in text else set()
+    boundaries = [(m.start(), m.end()) for m in _NEWLINES.finditer(text) if m.start() not in soft]
+    boundaries.append((len(text), len(text)))
     for line_end, next_start in boundaries:
         for s, e in _split_line(text, line_start, line_end):
             while s < e and text[s].isspace():

@@ -32,6 +32,17 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """Text as it may be shown: control characters (wire copy ends a story with U+0003) removed.
+
+    For display only: stored text and the offsets into it keep every character.
+    """
+    return _CONTROL.sub("", text)
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents: "Plötner" and "Plotner" compare equal."""
     decomposed = unicodedata.normalize("NFKD", text)

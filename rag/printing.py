@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from lang.text import shown
 from rag.types import Answer
 
 
 def format_answer(answer: Answer) -> str:
+    """The answer and its sources, control characters from wire copy removed."""
+    return shown(_format(answer))
+
+
+def _format(answer: Answer) -> str:
     if answer.abstained:
         why = f"\n(why: {answer.why})" if answer.why else ""
         return f"{answer.answer}\n(searched: {answer.searched}){why}"

@@ -43,6 +43,44 @@ def test_sentence_ending_in_closing_quote():
     assert len(got) == 3
 
 
+# A Reuters-21578 story as the dump holds it (reuters21578-2): wrapped at about 65
+# columns, the dateline cut from its first line, paragraphs indented.
+WIRE = (
+    "Texas Commerce Bancshares Inc's Texas\nCommerce Bank-Houston said it filed an application with the\n"
+    "Comptroller of the Currency in an effort to create the largest\nbanking network in Harris County.\n"
+    "    The bank said the network would link 31 banks having\n13.5 billion dlrs in assets and 7.5 billion "
+    "dlrs in deposits.\n       \n Reuter\n\x03"
+)
+
+
+def test_hard_wrapped_wire_text_gives_whole_sentences_as_verbatim_slices():
+    got = [WIRE[s:e] for s, e in split_sentences(WIRE)]
+    assert [" ".join(q.split()) for q in got[:2]] == [
+        "Texas Commerce Bancshares Inc's Texas Commerce Bank-Houston said it filed an application with the "
+        "Comptroller of the Currency in an effort to create the largest banking network in Harris County.",
+        "The bank said the network would link 31 banks having 13.5 billion dlrs in assets and 7.5 billion dlrs "
+        "in deposits.",
+    ]
+    assert got[2] == "Reuter"
+    # Chunks still cover every sentence with exact slices.
+    article = parse_text(WIRE, "wire.txt")
+    for chunk in chunk_article(article, 700, 1):
+        assert article.text[chunk.start : chunk.end] == chunk.text
+
+
+def test_unwrapped_text_keeps_every_line_break_hard():
+    # Prose with a paragraph per line (BBC): a headline line stays its own sentence.
+    prose = "Yukos owner sues Russia for $28bn\n" + "The majority owner of Yukos has sued the government. " * 3
+    assert [prose[s:e] for s, e in split_sentences(prose)][0] == "Yukos owner sues Russia for $28bn"
+    # Short lines are not wrapped text: a list of names stays a list.
+    names = "Steve Witkoff\nMarco Rubio\nJean-Noel Barrot\n"
+    assert [names[s:e] for s, e in split_sentences(names)] == ["Steve Witkoff", "Marco Rubio", "Jean-Noel Barrot"]
+    # In wrapped text a heading whose next word would have fitted keeps its break.
+    body = "Shares in the company rose sharply in early trading on Monday\nafter the report.\n"
+    wrapped = "MARKET REPORT\n" + body * 3
+    assert [wrapped[s:e] for s, e in split_sentences(wrapped)][0] == "MARKET REPORT"
+
+
 def test_header_line_becomes_date_and_title():
     article = load_file(SAMPLE / "rubio-witkoff-heading-to-france.txt")
     assert article.date == "2025-04-17"

@@ -17,6 +17,21 @@ def test_escape_neutralises_html_and_markdown():
     assert "](" not in out and "**" not in out
 
 
+def test_control_characters_of_wire_copy_are_not_shown():
+    from rag.printing import format_answer
+    from rag.types import Answer, AnswerSentence, Citation
+    from ui.render import sources_html
+
+    passage = "The bank said the network would link 31 banks.\n Reuter\n\x03"
+    quote = passage[:47]
+    cite = Citation(1, "wire-1", "Texas\x03 bank", quote, 0, 47, "wire-1-0", passage, 0)
+    answer = Answer("q", "The bank said the network would link 31 banks [1].", False, [cite],
+                    [AnswerSentence("The bank said the network would link 31 banks.", [1], True, 1.0)])  # fmt: skip
+    assert "\x03" not in sources_html(answer) and "Reuter" in sources_html(answer)
+    assert "\x03" not in format_answer(answer)
+    assert escape("Reuter\n\x03") == "Reuter"
+
+
 def test_chat_streams_then_shows_the_answer_with_markers_and_source_cards(fake_assistant, sample_dir):
     assistant = fake_assistant()
     assistant.ingest([sample_dir])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 
+from lang.text import shown
 from rag.types import Answer, Citation
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
@@ -17,7 +18,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
 def escape(text: str) -> str:
     """Text shown as-is in Markdown: no HTML, no formatting, no links."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=True))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(shown(text).split()), quote=True))
 
 
 def marker(n: int) -> str:
@@ -42,7 +43,9 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def _card(c: Citation) -> str:
-    e = html.escape
+    def e(text: str) -> str:
+        return html.escape(shown(text))
+
     local_start, local_end = c.start - c.passage_start, c.end - c.passage_start
     passage = c.passage
     if 0 <= local_start <= local_end <= len(passage) and passage[local_start:local_end] == c.quote:

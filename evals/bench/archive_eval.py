@@ -27,6 +27,7 @@ from rag.settings import Settings
 
 SUITES = Path(__file__).resolve().parents[1] / "suites"
 CACHE = Path.home() / ".cache" / "rag-news" / "bench"
+INDEX_CODE = Path(__file__).resolve().parents[2] / "index"
 SHOWN = ["correct", "crag", "abstain_unanswerable", "false_abstain", "hit@5", "citation_recall",
          "ungrounded_rate", "stitched_rate", "latency_p50_s"]  # fmt: skip
 
@@ -44,7 +45,10 @@ def archive_home(name: str, size: int, titles: set[str]) -> Path:
     """An index of the archive (or of a reduced one), built once and cached."""
     dump = archive_path(name)
     settings = Settings()
+    # The code that cuts articles into sentences and chunks is part of what the index is.
+    code = b"".join((INDEX_CODE / f).read_bytes() for f in ("sentences.py", "chunker.py"))
     key = f"{name}|{size}|{dump.stat().st_size}|{settings.chunk_chars}|{settings.chunk_overlap_sentences}"
+    key += "|" + hashlib.sha256(code).hexdigest()
     if size:
         key += "|" + "|".join(sorted(titles)) + "|" + "|".join(DISTRACTORS.get(name, ()))
     home = CACHE / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
