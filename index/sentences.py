@@ -120,9 +120,9 @@ def soft_breaks(text: str) -> set[int]:
     """
     lines: list[tuple[int, int]] = []
     start = 0
-    for at in [i for i, ch in enumerate(text) if ch == "\n"] + [len(text)]:
-        lines.append((start, at))
-        start = at + 1
+    for line in text.split("\n"):
+        lines.append((start, start + len(line)))
+        start += len(line) + 1
     lengths = [len(text[s:e].rstrip()) for s, e in lines]
     if not lengths or max(lengths) > _WRAP_MAX or sum(n >= _WRAP_MIN for n in lengths) < _WRAPPED_LINES:
         return set()
@@ -133,11 +133,15 @@ def soft_breaks(text: str) -> set[int]:
         if not length or not following.strip() or following[0].isspace():
             continue
         runs_on = following[0].islower() or following[0].isdigit()
-        line = text[s:e].strip()
-        first = i == 0 and len(line.split()) >= 4 and not line.isupper() and not line.endswith(_CLOSED)
-        if runs_on or first or length + 1 + len(following.split()[0]) > width:
+        if runs_on or (i == 0 and _cut_dateline(text[s:e])) or length + 1 + len(following.split()[0]) > width:
             soft.add(e)
     return soft
+
+
+def _cut_dateline(first_line: str) -> bool:
+    """A first line of four words or more, not in capitals, ending unpunctuated."""
+    line = first_line.strip()
+    return len(line.split()) >= 4 and not line.isupper() and not line.endswith(_CLOSED)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

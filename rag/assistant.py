@@ -34,6 +34,7 @@ from rag.verify import (
     LexicalEmbeddingScorer,
     SupportScorer,
     answers_the_kind_asked,
+    base_scorer,
     speaks_of_the_question,
     verify_answer,
 )
@@ -247,8 +248,7 @@ class Assistant:
         for n in completion_candidates(question, text, evidence, cited):
             quote = " ".join(evidence[n - 1].quote.split())
             # A source's own sentence: the lexical checks, never the judge's second opinion.
-            scorer = getattr(self.scorer, "base", self.scorer)
-            support = scorer.score(quote, [evidence[n - 1].quote], question, evidence[n - 1].passage)
+            support = base_scorer(self.scorer).score(quote, [evidence[n - 1].quote], question, evidence[n - 1].passage)
             if support.supported:
                 added.append(AnswerSentence(quote, [n], True, support.score, "added from the sources"))
         return added

@@ -301,6 +301,11 @@ def adds_nothing(claim: str, question: str) -> bool:
     return bool(question.strip()) and all(w in asked for w in said)
 
 
+def base_scorer(scorer: SupportScorer) -> SupportScorer:
+    """The cheap scorer inside one with a costly second opinion (``rag.judge``), or the scorer itself."""
+    return getattr(scorer, "base", scorer)
+
+
 def _by_article(evidence: Sequence[Evidence], numbers_: Sequence[int]) -> list[list[int]]:
     """Source numbers grouped by the article they quote, in order of first mention."""
     groups: dict[str, list[int]] = {}
@@ -428,7 +433,7 @@ def _verify_claim(
         return cited, Support(0.0, False, "restates the question"), "restates the question"
     # A scorer with a costly second opinion (rag.judge) wraps a cheap one: the cheap one
     # chooses the source among the candidates, the second opinion is asked once, last.
-    base: SupportScorer = getattr(scorer, "base", scorer)
+    base = base_scorer(scorer)
     valid, support = _one_source(base, claim, evidence, cited, question)
     reason = support.reason
     if valid and support.supported and len(valid) < len(cited):

@@ -78,11 +78,12 @@ def system(name: str, home: Path, loaded: dict[str, Assistant]):
     return loaded[backend]
 
 
-def sizes(spec: str) -> dict[str, int]:
-    """ "4000" -> every suite 4000; "bbc=0,reuters=4000" -> per suite."""
+def sizes(spec: str, suites: list[str]) -> dict[str, int]:
+    """ "4000" -> every suite 4000; "bbc=0,reuters=4000" -> per suite (0 for one not named)."""
     if "=" not in spec:
-        return {name: int(spec) for name in ("bbc", "reuters")}
-    return {name.strip(): int(n) for name, n in (part.split("=", 1) for part in spec.split(","))}
+        return dict.fromkeys(suites, int(spec))
+    given = {name.strip(): int(n) for name, n in (part.split("=", 1) for part in spec.split(","))}
+    return {name: given.get(name, 0) for name in suites}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -97,11 +98,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     args = parser.parse_args(argv)
     results: dict[str, dict] = {}
-    for suite_name in args.suites.split(","):
+    suites = args.suites.split(",")
+    size_of = sizes(args.size, suites)
+    for suite_name in suites:
         suite = SUITES / f"{suite_name}.jsonl"
         items = load_suite(suite, "" if args.split == "all" else args.split)[: args.limit or None]
-        size = sizes(args.size).get(suite_name, 0)
-        home = archive_home(suite_name, size, {t for i in load_suite(suite) for t in i.titles})
+        home = archive_home(suite_name, size_of[suite_name], {t for i in load_suite(suite) for t in i.titles})
         loaded: dict[str, Assistant] = {}
         scorer = system("extractive", home, loaded).scorer
         for name in args.systems.split(","):
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> dict:
     for key, agg in results.items():
         row = " ".join(f"{agg[k]:10.3f}" if isinstance(agg.get(k), float) else f"{'-':>10s}" for k in SHOWN)
         print(f"{key:23s} {row}")
-    write("archive_eval", {"split": args.split, "size": sizes(args.size), "results": results})
+    write("archive_eval", {"split": args.split, "size": size_of, "results": results})
     return results
 
 
