@@ -112,6 +112,8 @@ def parse_json(raw: str, fields: FieldMap) -> Iterator[tuple[int, dict[str, Any]
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise FormatError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise FormatError("nested too deeply to hold articles") from exc
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     items = data if isinstance(data, list) else [data]
@@ -125,11 +127,17 @@ def parse_json(raw: str, fields: FieldMap) -> Iterator[tuple[int, dict[str, Any]
 def parse_jsonl(raw: str, fields: FieldMap) -> Iterator[tuple[int, dict[str, Any] | FormatError]]:
     """One article per line; a malformed line is an error for that line only (numbered from 1)."""
     for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, from_json_object(json.loads(line), fields)
-        except json.JSONDecodeError as exc:
-            yield number, FormatError(f"line {number} is not valid JSON ({exc.msg})")
-        except FormatError as exc:
-            yield number, FormatError(f"line {number}: {exc}")
+        if line.strip():
+            yield number, parse_jsonl_line(number, line, fields)
+
+
+def parse_jsonl_line(number: int, line: str, fields: FieldMap) -> dict[str, Any] | FormatError:
+    """The record on one JSONL line, or the error that names the line."""
+    try:
+        return from_json_object(json.loads(line), fields)
+    except json.JSONDecodeError as exc:
+        return FormatError(f"line {number} is not valid JSON ({exc.msg})")
+    except RecursionError:
+        return FormatError(f"line {number} is nested too deeply to be an article")
+    except FormatError as exc:
+        return FormatError(f"line {number}: {exc}")

@@ -18,7 +18,7 @@ from index.chunker import chunk_article
 from index.embedder import Embedder
 from index.formats import FieldMap
 from index.keyword import KeywordIndex
-from index.loader import LoadError, Skipped, iter_files, load_articles
+from index.loader import ArticleReader, LoadError, Skipped, iter_files
 from index.similarity import near_duplicate
 from index.store import ChunkStore
 from index.types import Article, Chunk
@@ -50,6 +50,52 @@ class IngestReport:
             f"{len(self.skipped)} skipped{extra}; {self.chunks_added} chunks added, "
             f"{self.chunks_removed} removed in {self.seconds:.1f}s"
         )
+
+
+@dataclass
+class Progress:
+    """Where an ingest run is, handed to the ``progress`` callback (the same object, updated)."""
+
+    report: IngestReport
+    bytes_total: int
+    files_total: int
+    bytes_done: int = 0
+    files_done: int = 0
+    seconds: float = 0.0
+    path: Path | None = None  # the file being read
+
+    @property
+    def articles(self) -> int:
+        """Articles read so far: added, updated, unchanged or skipped."""
+        r = self.report
+        return len(r.added) + len(r.replaced) + len(r.unchanged) + len(r.duplicates) + len(r.skipped)
+
+    @property
+    def chunks_per_s(self) -> float:
+        return self.report.chunks_added / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.bytes_done / self.bytes_total) if self.bytes_total else 1.0
+
+    @property
+    def eta_s(self) -> float | None:
+        """Seconds left at the pace so far (bytes read per second); None before any."""
+        if not self.bytes_done or not self.seconds:
+            return None
+        return max(0.0, self.seconds * (self.bytes_total - self.bytes_done) / self.bytes_done)
+
+    def line(self) -> str:
+        """One line for logs and the chat: articles, chunks, throughput, share and ETA."""
+        eta = f", about {self.eta_s:.0f} s left" if self.eta_s is not None and self.fraction < 1 else ""
+        return (
+            f"{_count(self.articles, 'article')}, {_count(self.report.chunks_added, 'chunk')} "
+            f"({self.chunks_per_s:.1f}/s), {self.fraction:.0%} of {_count(self.files_total, 'file')}{eta}"
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -219,9 +265,16 @@ class Ingestor:
         return len(ids)
 
     def ingest_paths(
-        self, paths: Iterable[Path], on_file: Callable[[Path, IngestReport], None] | None = None, sync: bool = False
+        self, paths: Iterable[Path], progress: Callable[[Progress], None] | None = None, sync: bool = False
     ) -> IngestReport:
-        """Ingest files and folders; a bad file is reported in ``skipped`` and the rest goes on.
+        """Ingest files and folders; a bad file or record is reported in ``skipped`` and the rest goes on.
+
+        Articles stream from each file (a JSONL dump line by line) and every batch of
+        ``batch_chunks`` new chunks is embedded and committed as it fills, so memory is
+        bounded by the batch, and a run killed midway keeps every committed batch: the
+        next run skips those articles without embedding them again. ``progress`` is
+        called after every committed batch, after every file, and every half second
+        while unchanged articles are read.
 
         With ``sync``, articles stored from files under ``paths`` that this run did not
         see (the file is gone, or no longer holds them) are removed. Files that could
@@ -230,28 +283,48 @@ class Ingestor:
         report = IngestReport()
         began = time.perf_counter()
         paths = list(paths)
+        files = list(iter_files(paths))
+        readers = [ArticleReader(path, self.fields) for path in files]
+        state = Progress(report, bytes_total=sum(r.size for r in readers), files_total=len(files))
         seen: set[str] = set()
         unreadable: set[str] = set()
         self._snapshot()
         pending: list[_Plan] = []
-        for path in iter_files(paths):
+        last_told = began
+
+        def tell(reader: ArticleReader) -> None:
+            nonlocal last_told
+            last_told = time.perf_counter()
+            state.path, state.bytes_done, state.seconds = reader.path, done_before + reader.done, last_told - began
+            if progress:
+                progress(state)
+
+        done_before = 0
+        for reader in readers:
             try:
-                articles, bad = load_articles(path, self.fields)
-            except LoadError as exc:
-                report.skipped.append(Skipped(str(path), str(exc)))
-                unreadable.add(str(path.resolve()))
-            else:
-                report.skipped.extend(bad)
-                for article in articles:
-                    seen.add(article.article_id)
-                    plan = self._plan(article, report)
+                for item in reader:
+                    if isinstance(item, Skipped):
+                        report.skipped.append(item)
+                        continue
+                    seen.add(item.article_id)
+                    plan = self._plan(item, report)
                     if plan:
                         pending.append(plan)
-                if sum(len(p.new) for p in pending) >= self.batch_chunks:
-                    self._flush(pending, report)
-            if on_file:
-                on_file(path, report)
+                    if sum(len(p.new) for p in pending) >= self.batch_chunks:
+                        self._flush(pending, report)
+                        tell(reader)
+                    elif time.perf_counter() - last_told >= 0.5:
+                        tell(reader)
+            except LoadError as exc:
+                report.skipped.append(Skipped(str(reader.path), str(exc)))
+                unreadable.add(str(reader.path.resolve()))
+            reader.done = reader.size
+            state.files_done += 1
+            tell(reader)
+            done_before += reader.size
         self._flush(pending, report)
+        if readers:
+            tell(readers[-1])  # the last batch is in
         if sync:
             self._remove_unseen(paths, seen, unreadable, report)
         report.seconds = time.perf_counter() - began

@@ -10,6 +10,7 @@ and the path it came from.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.formats import FieldMap, FormatError, parse_html, parse_json, parse_jsonl, parse_markdown, parse_txt
+from index.formats import (
+    FieldMap,
+    FormatError,
+    parse_html,
+    parse_json,
+    parse_jsonl_line,
+    parse_markdown,
+    parse_txt,
+)
 from index.sentences import split_sentences
 from index.types import Article
 
@@ -56,7 +65,10 @@ def normalise_date(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value  # milliseconds in many dumps
-        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date().isoformat()
+        try:
+            return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date().isoformat()
+        except (ValueError, OverflowError, OSError):  # NaN, infinity, or beyond the calendar
+            return None
     from dateutil import parser
 
     try:
@@ -97,20 +109,45 @@ def make_article(record: dict[str, Any], path: str | None) -> Article:
     )  # fmt: skip
 
 
+# When charset-normalizer cannot tell code pages apart (same chaos, same coherence: a
+# French "après" reads as well in Central European cp1250 "aprčs" by its measures), the
+# most widespread one wins; otherwise its first choice stands.
+_COMMON_ENCODINGS = ("utf_8", "ascii", "cp1252", "latin_1", "iso8859_15")
+
+
+def detect_text(data: bytes) -> str | None:
+    """``data`` decoded with the encoding charset-normalizer finds; None when none fits."""
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(data)
+    best = results.best()
+    if best is None:
+        return None
+    tied = [m for m in results if m.chaos == best.chaos and m.coherence == best.coherence]
+    tied.sort(key=lambda m: _COMMON_ENCODINGS.index(m.encoding) if m.encoding in _COMMON_ENCODINGS else 99)
+    return str(tied[0] if tied else best)
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 if it is, else the encoding charset-normalizer finds; binary data is refused."""
+    """UTF-8 if it is, UTF-16/32 with a byte-order mark, else the encoding charset-normalizer
+    finds; binary data (NUL bytes early on) is refused and a stray NUL later is dropped."""
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).replace("\x00", "")
+            except UnicodeDecodeError as exc:
+                raise LoadError(f"not valid {codec.upper()} text") from exc
     if b"\x00" in data[:8192]:
         raise LoadError("binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig").replace("\x00", "")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
+    text = detect_text(data)
+    if text is None:
         raise LoadError("not text: no character encoding fits")
-    return str(best)
+    return text.replace("\x00", "")
 
 
 def parse_text(raw: str, path: str | None = None) -> Article:
@@ -121,41 +158,98 @@ def parse_text(raw: str, path: str | None = None) -> Article:
         raise LoadError(str(exc)) from exc
 
 
+MAX_LINE_BYTES = 16 * 1024 * 1024  # one JSONL record; longer lines are skipped, not read into memory
+
+
+class ArticleReader:
+    """The articles of one file, streamed: ``Article`` or ``Skipped`` (a bad record) in order.
+
+    A JSONL dump is read line by line, so memory stays bounded by one record however
+    big the file; ``done`` is how many bytes of the file are read so far, for progress
+    and ETA. Iterating raises LoadError when the file as a whole cannot be read.
+    """
+
+    def __init__(self, path: Path, fields: FieldMap | None = None) -> None:
+        self.path = path
+        self.fields = fields or FieldMap()
+        self.done = 0
+        try:
+            self.size = path.stat().st_size
+        except OSError:
+            self.size = 0
+
+    def __iter__(self) -> Iterator[Article | Skipped]:
+        suffix = self.path.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise LoadError(f"unsupported file type {suffix or '(none)'}")
+        count = 0
+        try:
+            items = self._jsonl() if suffix == ".jsonl" else self._whole(suffix)
+            for item in items:
+                count += 1
+                yield item
+        except OSError as exc:
+            raise LoadError(f"cannot read: {exc.strerror or exc}") from exc
+        except FormatError as exc:
+            raise LoadError(str(exc)) from exc
+        if not count:
+            raise LoadError("no articles in the file")
+        self.done = self.size
+
+    def _record(self, record: dict[str, Any] | FormatError, where: str) -> Article | Skipped:
+        try:
+            if isinstance(record, FormatError):
+                raise record
+            return make_article(record, where)
+        except (FormatError, ValueError, OverflowError) as exc:
+            return Skipped(where, str(exc))
+
+    def _whole(self, suffix: str) -> Iterator[Article | Skipped]:
+        raw = decode(self.path.read_bytes())
+        if suffix == ".json":
+            parsed = list(parse_json(raw, self.fields))
+            for n, (index, record) in enumerate(parsed, start=1):
+                self.done = self.size * n // len(parsed)
+                yield self._record(record, f"{self.path}#{index}")
+            return
+        record = {".md": parse_markdown, ".markdown": parse_markdown}.get(suffix, parse_txt)(raw)
+        if suffix in (".html", ".htm"):
+            record = parse_html(raw)
+        self.done = self.size
+        yield make_article(record, str(self.path))
+
+    def _jsonl(self) -> Iterator[Article | Skipped]:
+        with self.path.open("rb") as f:
+            if b"\x00" in f.read(8192):
+                raise LoadError("binary file, not text")
+            f.seek(0)
+            for number, line in enumerate(iter(lambda: f.readline(MAX_LINE_BYTES + 1), b""), start=1):
+                self.done += len(line)
+                where = f"{self.path}#{number}"
+                if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                    while (rest := f.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                        self.done += len(rest)
+                    self.done += len(rest)
+                    yield Skipped(where, f"line {number} is over {MAX_LINE_BYTES:,} bytes, not one article")
+                    continue
+                try:
+                    text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:  # one line in another encoding (dumps get concatenated)
+                    text = detect_text(line) or line.decode("utf-8", errors="replace")
+                if text.strip():
+                    yield self._record(parse_jsonl_line(number, text, self.fields), where)
+
+
 def load_articles(path: Path, fields: FieldMap | None = None) -> tuple[list[Article], list[Skipped]]:
     """Every article in one file, and the records in it that could not be read.
 
     Raises LoadError when the file as a whole cannot be read.
     """
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(f"unsupported file type {suffix or '(none)'}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read: {exc.strerror or exc}") from exc
-    raw = decode(data)
-    fields = fields or FieldMap()
-    try:
-        if suffix in (".json", ".jsonl"):
-            parsed = parse_json(raw, fields) if suffix == ".json" else parse_jsonl(raw, fields)
-            articles, skipped = [], []
-            for index, record in parsed:
-                where = f"{path}#{index}"
-                try:
-                    if isinstance(record, FormatError):
-                        raise record
-                    articles.append(make_article(record, where))
-                except FormatError as exc:
-                    skipped.append(Skipped(where, str(exc)))
-            if not articles and not skipped:
-                raise LoadError("no articles in the file")
-            return articles, skipped
-        record = {".md": parse_markdown, ".markdown": parse_markdown}.get(suffix, parse_txt)(raw)
-        if suffix in (".html", ".htm"):
-            record = parse_html(raw)
-        return [make_article(record, str(path))], []
-    except FormatError as exc:
-        raise LoadError(str(exc)) from exc
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for item in ArticleReader(path, fields):
+        (skipped if isinstance(item, Skipped) else articles).append(item)
+    return articles, skipped
 
 
 def load_file(path: Path) -> Article:

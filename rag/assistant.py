@@ -108,9 +108,11 @@ class Assistant:
 
     # -- the index ----------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[str | Path], on_file=None, sync: bool = False) -> IngestReport:
-        """Ingest files and folders; see :meth:`index.ingest.Ingestor.ingest_paths`."""
-        return self._ingestor().ingest_paths([Path(p) for p in paths], on_file=on_file, sync=sync)
+    def ingest(self, paths: Sequence[str | Path], progress=None, sync: bool = False) -> IngestReport:
+        """Ingest files and folders, committing batch by batch; ``progress`` gets an
+        :class:`index.ingest.Progress` after every batch and file. See
+        :meth:`index.ingest.Ingestor.ingest_paths`."""
+        return self._ingestor().ingest_paths([Path(p) for p in paths], progress=progress, sync=sync)
 
     def delete(self, article_id: str) -> int:
         """Remove an article from the index; returns how many chunks it had."""
@@ -119,7 +121,7 @@ class Assistant:
     def _ingestor(self) -> Ingestor:
         return Ingestor(
             self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences, self.keyword,
-            fields=self.settings.field_map(),
+            fields=self.settings.field_map(), batch_chunks=self.settings.ingest_batch_chunks,
         )  # fmt: skip
 
     def warm_up(self) -> float:

@@ -59,7 +59,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], sync: bool, as_json: boo
 
     assistant = _assistant(ctx)
     with IngestProgress(enabled=not as_json and sys.stderr.isatty()) as progress:
-        report = _run(lambda: assistant.ingest(paths, on_file=progress.update, sync=sync))
+        report = _run(lambda: assistant.ingest(paths, progress=progress.update, sync=sync))
     if as_json:
         data = {
             **{k: v for k, v in report.__dict__.items() if k not in ("skipped", "duplicates")},

@@ -1,9 +1,11 @@
-"""A progress bar for long ingests: files, articles, chunks and throughput (quiet off a terminal)."""
+"""A progress bar for long ingests: bytes read with an ETA, articles, chunks and throughput.
+
+On a terminal a tqdm bar over the bytes of all the files (a dump of thousands of
+articles moves it line by line); off a terminal nothing until the summary line.
+"""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 from typing import Any
 
 
@@ -11,23 +13,25 @@ class IngestProgress:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self._bar: Any = None
-        self._began = time.perf_counter()
 
     def __enter__(self) -> IngestProgress:
-        if self.enabled:
-            from tqdm import tqdm
-
-            self._bar = tqdm(unit=" files", desc="ingest", dynamic_ncols=True)
         return self
 
-    def update(self, path: Path, report: Any) -> None:
-        if self._bar is None:
+    def update(self, state: Any) -> None:
+        """Called with an :class:`index.ingest.Progress` after every batch and file."""
+        if not self.enabled:
             return
-        elapsed = max(time.perf_counter() - self._began, 1e-6)
-        self._bar.update(1)
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=state.bytes_total, unit="B", unit_scale=True, unit_divisor=1024, desc="ingest",
+                dynamic_ncols=True,
+            )  # fmt: skip
+        self._bar.update(state.bytes_done - self._bar.n)
+        report = state.report
         self._bar.set_postfix(
-            articles=len(report.added) + len(report.replaced) + len(report.unchanged),
-            chunks=report.chunks_added, chunks_per_s=f"{report.chunks_added / elapsed:.1f}",
+            articles=state.articles, chunks=report.chunks_added, chunks_per_s=f"{state.chunks_per_s:.1f}",
             skipped=len(report.skipped), refresh=False,
         )  # fmt: skip
 

@@ -74,3 +74,22 @@ def test_missing_model_file_says_how_to_fix(tmp_path):
         main, ["model"], env={"RAG_HOME": str(tmp_path), "RAG_LLM_MODEL_PATH": str(tmp_path / "none.gguf")}
     )
     assert result.exit_code == 1 and "is not a file" in result.output
+
+
+def test_the_terminal_progress_bar_counts_bytes_with_an_eta_and_chunks_per_second(capsys):
+    from index.ingest import IngestReport, Progress
+    from rag.progress import IngestProgress
+
+    report = IngestReport()
+    state = Progress(report, bytes_total=10 * 2**20, files_total=1)
+    with IngestProgress(enabled=True) as bar:
+        for step in range(1, 5):
+            report.added.extend(f"a{step}-{i}" for i in range(100))
+            report.chunks_added += 400
+            state.bytes_done, state.seconds = step * 2**20, float(step)
+            bar.update(state)
+    shown = capsys.readouterr().err
+    assert "4.00M/10.0M" in shown and "chunks_per_s=400.0" in shown and "articles=400" in shown, shown
+    with IngestProgress(enabled=False) as quiet:  # off a terminal: nothing until the summary line
+        quiet.update(state)
+    assert capsys.readouterr().err == ""

@@ -148,3 +148,13 @@ def test_json_field_names_are_configurable(tmp_path):
     arts, bad = load_articles(tmp_path / "d.jsonl", settings.field_map())
     assert not bad and (arts[0].title, arts[0].date) == ("Custom title", "2024-05-02")
     assert load_articles(tmp_path / "d.jsonl")[1]  # with the default names the text is not found
+
+
+def test_encodings_utf16_with_a_bom_latin1_and_a_late_nul(tmp_path):
+    story = "Le conseil a voté après le débat sur la dette, a dit le maire de Besançon."
+    (tmp_path / "utf16.txt").write_bytes(story.encode("utf-16"))  # with its byte-order mark
+    (tmp_path / "latin1.txt").write_bytes(story.encode("latin-1"))
+    (tmp_path / "nul.txt").write_bytes(("x " * 5000 + story).encode() + b"\x00 end.")
+    assert load_file(tmp_path / "utf16.txt").text == story
+    assert load_file(tmp_path / "latin1.txt").text == story  # not cp1250's "aprčs"
+    assert "\x00" not in load_file(tmp_path / "nul.txt").text

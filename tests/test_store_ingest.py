@@ -137,3 +137,59 @@ def test_a_near_duplicate_within_one_batch_is_reported_not_doubled(tmp_path):
     assert len(report.added) == 2, report
     assert len(report.duplicates) == 1 and "b-wire-copy" in str(report.duplicates[0].path)
     assert "near-duplicate of" in report.duplicates[0].reason
+
+
+def _dump(path: Path, n: int, bad: dict[int, str] | None = None) -> Path:
+    """A JSONL dump of n distinct short articles; ``bad`` replaces some lines (numbered from 1)."""
+    import json
+
+    towns = ["Arlon", "Bree", "Cask", "Dorn", "Elm", "Fenwick", "Galt"]
+    lines = [
+        json.dumps({"title": f"Budget {i}", "date": "2024-03-01", "text":
+                    f"The council of {towns[i % 7]} approved budget number {i} on Tuesday. "
+                    f"Spending on item {i * 7} rises by {i % 13 + 1} percent, the mayor said."})
+        for i in range(n)
+    ]  # fmt: skip
+    for number, line in (bad or {}).items():
+        lines[number - 1] = line
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_dump_is_committed_batch_by_batch_with_progress(tmp_path):
+    """Batches commit inside one file: the store grows while the file is still being read."""
+    dump = _dump(tmp_path / "dump.jsonl", 200)
+    store = ChunkStore(tmp_path / "chroma")
+    ingestor = Ingestor(store, HashEmbedder(), chunk_chars=400, batch_chunks=32)
+    seen = []
+    report = ingestor.ingest_paths([dump], progress=lambda s: seen.append((s.bytes_done, s.fraction, store.count())))
+    assert len(report.added) == 200 and report.chunks_added == store.count() == 200
+    mid_file = [count for done, fraction, count in seen if 0 < fraction < 1]
+    assert len(mid_file) >= 5 and 0 < mid_file[0] < mid_file[-1] < 200, seen
+    assert [d for d, *_ in seen] == sorted(d for d, *_ in seen) and seen[-1][1] == 1.0
+
+
+def test_bad_records_inside_a_dump_are_named_and_skipped(tmp_path, monkeypatch):
+    import index.loader
+
+    monkeypatch.setattr(index.loader, "MAX_LINE_BYTES", 8192)
+    bad = {
+        3: '{"text": "A story with an impossible date stamp, kept without it.", "date": NaN}',
+        4: '{"text": "A story dated beyond the calendar, also kept.", "date": 1e20}',
+        5: "[" * 4000 + "]" * 4000,
+        6: '{"text": "' + "word " * 2000 + '"}',  # over the (patched) line limit
+        7: '{"title": "no text here"}',
+        8: "{oops",
+    }
+    dump = _dump(tmp_path / "dump.jsonl", 20, bad)
+    with dump.open("ab") as f:  # one Latin-1 line in a UTF-8 file
+        f.write('{"text": "Le conseil a voté après le débat sur la dette."}\n'.encode("latin-1"))
+    report = make(tmp_path).ingest_paths([dump])
+    reasons = {s.path.rsplit("#", 1)[1]: s.reason for s in report.skipped}
+    assert set(reasons) == {"5", "6", "7", "8"}, reasons
+    assert "nested too deeply" in reasons["5"] and "over" in reasons["6"] and "no text" in reasons["7"]
+    assert "not valid JSON" in reasons["8"]
+    assert len(report.added) == 20 - 4 + 1
+    store = make(tmp_path).store
+    assert any("après" in c.text for c in store.iter_chunks())
+    assert {r["date"] for r in store.articles() if "calendar" in (r["title"] or "")} == {None}

@@ -129,8 +129,11 @@ def test_corpus_upload_reports_bad_files_and_lists_and_deletes(fake_assistant, t
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01binary")
     handler = CorpusHandler(assistant)
-    message, rows = handler.upload([str(good), str(bad)])
+    told = []
+    message, rows = handler.upload([str(good), str(bad)], progress=lambda fraction, desc: told.append((fraction, desc)))
     assert "1 added" in message and "bad.txt" in message and "binary" in message
+    assert [f for f, _ in told] == sorted(f for f, _ in told) and told[-1][0] == 1.0, told
+    assert "2 articles, 1 chunk " in told[-1][1] and "of 2 files" in told[-1][1], told
     assert [r[1] for r in rows] == ["Harbour reopens"]
     message, rows = handler.delete(rows[0][0])
     assert "Removed" in message and rows == []

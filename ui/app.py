@@ -120,14 +120,13 @@ class CorpusHandler:
             for f in files:
                 src = Path(getattr(f, "name", f))
                 shutil.copy(src, staging / src.name)
-            total = len(files)
 
-            def tick(path: Path, report: Any) -> None:
+            def tick(state: Any) -> None:
                 if progress is not None:
-                    done = len(report.added) + len(report.replaced) + len(report.unchanged) + len(report.skipped)
-                    progress(min(done, total) / total, desc=f"ingesting {path.name}")
+                    name = state.path.name if state.path else ""
+                    progress(state.fraction, desc=f"ingesting {name}: {state.line()}")
 
-            report = self.assistant.ingest([staging], on_file=tick)
+            report = self.assistant.ingest([staging], progress=tick)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         lines = [f"**{escape(report.summary())}**"]
