@@ -15,6 +15,7 @@ from typing import Any
 
 _TXT_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+([^\n]+?)\s*(?:\n|\Z)")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
+MAX_FRONT_MATTER_CHARS = 64 * 1024  # title, date, author and the like, not a document
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -49,8 +50,21 @@ def parse_markdown(raw: str) -> dict[str, Any]:
     if match:
         import yaml
 
+        if len(match.group(1)) > MAX_FRONT_MATTER_CHARS:
+            raise FormatError(f"front matter is over {MAX_FRONT_MATTER_CHARS:,} characters")
+
+        class NoAliases(yaml.SafeLoader):
+            """YAML without anchors' aliases: a few hundred bytes of them can expand to gigabytes."""
+
+            def compose_node(self, parent: Any, index: Any) -> Any:
+                if self.check_event(yaml.AliasEvent):
+                    raise yaml.YAMLError("aliases (*name) are not allowed")
+                return super().compose_node(parent, index)
+
         try:
-            meta = yaml.safe_load(match.group(1)) or {}
+            meta = yaml.load(match.group(1), Loader=NoAliases) or {}  # a SafeLoader, aliases refused
+        except RecursionError as exc:
+            raise FormatError("front matter is nested too deeply") from exc
         except yaml.YAMLError as exc:
             raise FormatError(f"front matter is not valid YAML: {str(exc).splitlines()[0]}") from exc
         if not isinstance(meta, dict):

@@ -18,7 +18,7 @@ from index.chunker import chunk_article
 from index.embedder import Embedder
 from index.formats import FieldMap
 from index.keyword import KeywordIndex
-from index.loader import ArticleReader, LoadError, Skipped, iter_files
+from index.loader import ArticleReader, LoadError, Skipped, iter_files, resolved
 from index.similarity import near_duplicate
 from index.store import ChunkStore
 from index.types import Article, Chunk
@@ -317,7 +317,7 @@ class Ingestor:
                         tell(reader)
             except LoadError as exc:
                 report.skipped.append(Skipped(str(reader.path), str(exc)))
-                unreadable.add(str(reader.path.resolve()))
+                unreadable.add(str(resolved(reader.path)))
             reader.done = reader.size
             state.files_done += 1
             tell(reader)
@@ -331,12 +331,12 @@ class Ingestor:
         return report
 
     def _remove_unseen(self, roots: list[Path], seen: set[str], unreadable: set[str], report: IngestReport) -> None:
-        resolved = [r.resolve() for r in roots]
+        roots_resolved = [resolved(r) for r in roots]
         for row in self.store.articles():
             if row["article_id"] in seen or not row.get("path"):
                 continue
-            source = Path(str(row["path"]).split("#")[0]).resolve()
-            if str(source) in unreadable or not any(source == r or source.is_relative_to(r) for r in resolved):
+            source = resolved(Path(str(row["path"]).split("#")[0]))
+            if str(source) in unreadable or not any(source == r or source.is_relative_to(r) for r in roots_resolved):
                 continue
             report.chunks_removed += self.delete_article(row["article_id"])
             report.removed_articles.append(row["article_id"])

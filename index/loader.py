@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,6 +181,8 @@ class ArticleReader:
 
     def __iter__(self) -> Iterator[Article | Skipped]:
         suffix = self.path.suffix.lower()
+        if not self.path.exists() and not self.path.is_symlink():
+            raise LoadError("cannot read: no such file or folder")
         if suffix not in SUPPORTED_SUFFIXES:
             raise LoadError(f"unsupported file type {suffix or '(none)'}")
         count = 0
@@ -261,13 +264,49 @@ def load_file(path: Path) -> Article:
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """The article files under ``paths`` (folders walked recursively, hidden files skipped)."""
+    """The article files under ``paths`` (folders walked, hidden files skipped), in sorted order.
+
+    The walk keeps its own stack, so folder depth is no limit; symlinked folders are
+    followed once (a symlink loop is not walked twice); a path that is not a folder is
+    yielded as it is, for the reader to read or name as unreadable.
+    """
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                hidden = any(part.startswith(".") for part in rel.parts)
-                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield child
-        else:
+        try:
+            is_dir = path.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
             yield path
+            continue
+        seen: set[tuple[int, int]] = set()
+        stack = [path]
+        while stack:
+            folder = stack.pop()
+            try:
+                info = folder.stat()
+                if (info.st_dev, info.st_ino) in seen:
+                    continue
+                seen.add((info.st_dev, info.st_ino))
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            folders = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_dir():
+                        folders.append(Path(entry.path))
+                    elif entry.is_file() and Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                        yield Path(entry.path)
+                except OSError:  # a broken or looping symlink
+                    continue
+            stack.extend(reversed(folders))
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path when it cannot be resolved (a symlink loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()

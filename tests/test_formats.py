@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 
 import pytest
 
@@ -158,3 +159,69 @@ def test_encodings_utf16_with_a_bom_latin1_and_a_late_nul(tmp_path):
     assert load_file(tmp_path / "utf16.txt").text == story
     assert load_file(tmp_path / "latin1.txt").text == story  # not cp1250's "aprčs"
     assert "\x00" not in load_file(tmp_path / "nul.txt").text
+
+
+def _malformed(rng: random.Random) -> str:
+    """One bad JSONL line, of a kind chosen by ``rng``."""
+    kind = rng.randrange(9)
+    if kind == 0:
+        return "{" * rng.randint(1, 5) + '"text": '  # truncated JSON
+    if kind == 1:
+        return "[" * rng.randint(2_000, 60_000) + "]" * rng.randint(0, 10)  # nested deep
+    if kind == 2:
+        return json.dumps({"text": "   ", "title": "blank"})
+    if kind == 3:
+        return json.dumps({"title": "no text field", "date": "2024-01-01"})
+    if kind == 4:
+        return json.dumps([1, 2, 3])  # not an object
+    if kind == 5:
+        return json.dumps({"text": rng.choice([1, 2.5, True, None, [], {"b": 1}])})  # a list of strings is text
+    if kind == 6:
+        return json.dumps({"text": "x" * 1_000_001})  # over the article limit
+    if kind == 7:
+        return '{"text": "\\ud800 a lone surrogate", ' + '"title": ' * 3
+    return "".join(chr(rng.randrange(32, 0x2FFF)) for _ in range(rng.randint(1, 80)))  # noise
+
+
+def test_generated_malformed_records_are_named_and_every_good_one_lands(tmp_path):
+    """A seeded generator mixes broken lines with good stories (some with odd dates): none is lost."""
+    rng = random.Random(20261201)
+    lines, good, bad = [], set(), set()
+    for number in range(1, 301):
+        if rng.random() < 0.4:
+            lines.append(_malformed(rng))
+            bad.add(number)
+        else:
+            date = rng.choice(["2024-05-01", "NaN", 1e20, -1e20, "yesterday-ish", 1714521600, "", None])
+            text = f"Story {number}: the council of Bree approved budget item {number * 7} on Tuesday."
+            lines.append(json.dumps({"title": f"Item {number}", "date": date, "text": text}))
+            good.add(number)
+    (tmp_path / "dump.jsonl").write_text("\n".join(lines) + "\n")
+    report = Ingestor(ChunkStore(tmp_path / "chroma"), HashEmbedder()).ingest_paths([tmp_path / "dump.jsonl"])
+    named = {int(s.path.rsplit("#", 1)[1]) for s in report.skipped}
+    assert named == bad and len(report.added) == len(good), report.summary()
+    assert all(s.reason for s in report.skipped)
+
+
+def test_folders_deeper_than_the_recursion_limit_symlink_loops_and_alias_bombs(tmp_path):
+    deep = tmp_path / "deep"
+    folder = str(deep)
+    os.mkdir(folder)
+    for _ in range(1_200):  # deeper than Python's recursion limit (pathlib's mkdir(parents=True) recurses)
+        folder += "/d"
+        os.mkdir(folder)
+    with open(folder + "/story.txt", "w") as f:
+        f.write(BODY)
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    (deep / "up").symlink_to(deep)  # a folder loop, followed once
+    (tmp_path / "bomb.md").write_text(
+        "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n---\nThe harbour reopened after the storm.\n"
+    )
+    paths = [deep, tmp_path / "loop.txt", tmp_path / "bomb.md", tmp_path / "nowhere"]
+    report = Ingestor(ChunkStore(tmp_path / "chroma"), HashEmbedder()).ingest_paths(paths, sync=True)
+    reasons = {os.path.basename(s.path): s.reason for s in report.skipped}
+    assert len(report.added) == 1 and report.chunks_added == 1
+    assert "symbolic links" in reasons["loop.txt"]
+    assert "aliases" in reasons["bomb.md"]
+    assert "no such file or folder" in reasons["nowhere"]
