@@ -145,3 +145,17 @@ def test_auth_setting_is_parsed_strictly():
     assert parse_auth(None) is None
     with pytest.raises(ValueError):
         parse_auth("no-colon")
+
+
+def test_only_http_links_are_rendered_on_cards():
+    from rag.types import Citation
+    from ui.render import _card, web_link
+
+    assert web_link("https://www.bbc.co.uk/news/1") and web_link("HTTP://example.org/a?b=c")
+    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "vbscript:x",
+                "//evil.example/x", "https://a.example/\nx", None, ""):  # fmt: skip
+        assert not web_link(bad), bad
+    citation = Citation(n=1, article_id="a1", title="T", quote="Q.", start=0, end=2, chunk_id="c1", passage="Q.",
+                        passage_start=0,
+                        url="javascript:alert(document.cookie)")  # fmt: skip
+    assert "<a " not in _card(citation) and "javascript" not in _card(citation)

@@ -42,6 +42,11 @@ def answer_markdown(answer: Answer) -> str:
     return " ".join(parts)
 
 
+def web_link(url: str | None) -> bool:
+    """Only http(s) links are rendered: an article's ``javascript:`` or ``data:`` URL is not a link."""
+    return bool(url) and re.match(r"(?i)https?://[^\s\x00-\x1f]+$", url.strip()) is not None
+
+
 def _card(c: Citation) -> str:
     def e(text: str) -> str:
         return html.escape(shown(text))
@@ -53,7 +58,7 @@ def _card(c: Citation) -> str:
     else:  # cannot happen with offsets from the store; show the quote alone rather than a wrong highlight
         body = f"<mark>{e(c.quote)}</mark>"
     meta = " · ".join(e(x) for x in (c.date or "undated", c.source or "", c.article_id) if x)
-    link = f' <a href="{e(c.url)}" target="_blank" rel="noopener noreferrer">link</a>' if c.url else ""
+    link = f' <a href="{e(c.url)}" target="_blank" rel="noopener noreferrer">link</a>' if web_link(c.url) else ""
     return (
         f'<div class="card" id="cite-{c.n}"><div class="card-head"><span class="num">[{c.n}]</span> '
         f"<b>{e(c.title)}</b></div><div class='meta'>{meta}{link}</div>"
