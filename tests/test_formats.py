@@ -219,7 +219,14 @@ def test_folders_deeper_than_the_recursion_limit_symlink_loops_and_alias_bombs(t
         "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n---\nThe harbour reopened after the storm.\n"
     )
     paths = [deep, tmp_path / "loop.txt", tmp_path / "bomb.md", tmp_path / "nowhere"]
-    report = Ingestor(ChunkStore(tmp_path / "chroma"), HashEmbedder()).ingest_paths(paths, sync=True)
+    try:
+        report = Ingestor(ChunkStore(tmp_path / "chroma"), HashEmbedder()).ingest_paths(paths, sync=True)
+    finally:  # shutil.rmtree (pytest's clean-up) recurses: take the tree down from the bottom
+        os.remove(folder + "/story.txt")
+        os.remove(deep / "up")
+        while folder != str(deep):
+            os.rmdir(folder)
+            folder = os.path.dirname(folder)
     reasons = {os.path.basename(s.path): s.reason for s in report.skipped}
     assert len(report.added) == 1 and report.chunks_added == 1
     assert "symbolic links" in reasons["loop.txt"]

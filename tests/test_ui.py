@@ -135,6 +135,14 @@ def test_corpus_upload_reports_bad_files_and_lists_and_deletes(fake_assistant, t
     assert [f for f, _ in told] == sorted(f for f, _ in told) and told[-1][0] == 1.0, told
     assert "2 articles, 1 chunk " in told[-1][1] and "of 2 files" in told[-1][1], told
     assert [r[1] for r in rows] == ["Harbour reopens"]
+    # A corrected file of the same name (from another temporary folder, as browsers send
+    # them) replaces the earlier version instead of keeping both searchable.
+    (tmp_path / "again").mkdir()
+    fixed = tmp_path / "again" / "good.md"
+    fixed.write_text("# Harbour reopens on Tuesday\n\nThe harbour reopened after the storm, officials said on Tuesday.")
+    message, rows = handler.upload([str(fixed)])
+    assert "1 updated" in message and "replaced" in message, message
+    assert [r[1] for r in rows] == ["Harbour reopens on Tuesday"]
     message, rows = handler.delete(rows[0][0])
     assert "Removed" in message and rows == []
     assert "No article" in handler.delete("nope")[0]

@@ -12,7 +12,6 @@ import datetime as dt
 import html
 import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -115,23 +114,31 @@ class CorpusHandler:
         """Ingest uploaded files; bad ones are named with the reason and the rest ingested."""
         if not files:
             return "Choose one or more files first.", self.articles()
-        staging = Path(tempfile.mkdtemp(prefix="rag-upload-"))
-        try:
-            for f in files:
-                src = Path(getattr(f, "name", f))
-                shutil.copy(src, staging / src.name)
+        # Uploads are kept under the index's home by file name, so uploading a corrected
+        # file of the same name replaces the articles of its earlier version.
+        uploads = Path(self.assistant.settings.home) / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        kept = []
+        for f in files:
+            src = Path(getattr(f, "name", f))
+            kept.append(uploads / src.name)
+            if src.resolve() != kept[-1].resolve():
+                shutil.copy(src, kept[-1])
 
-            def tick(state: Any) -> None:
-                if progress is not None:
-                    name = state.path.name if state.path else ""
-                    progress(state.fraction, desc=f"ingesting {name}: {state.line()}")
+        def tick(state: Any) -> None:
+            if progress is not None:
+                name = state.path.name if state.path else ""
+                progress(state.fraction, desc=f"ingesting {name}: {state.line()}")
 
-            report = self.assistant.ingest([staging], progress=tick)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        report = self.assistant.ingest(kept, progress=tick)
+        for s in report.skipped:  # a file that could not be read at all is not kept
+            if "#" not in s.path:
+                Path(s.path).unlink(missing_ok=True)
         lines = [f"**{escape(report.summary())}**"]
         lines += [f"- skipped {escape(Path(s.path).name)}: {escape(s.reason)}" for s in report.skipped]
         lines += [f"- not added {escape(Path(s.path).name)}: {escape(s.reason)}" for s in report.duplicates]
+        if report.replaced:
+            lines.append(f"- {len(report.replaced)} article(s) replaced by the new version of their file")
         return "\n".join(lines), self.articles()
 
     def delete(self, article_id: str) -> tuple[str, list[list[Any]]]:
