@@ -47,10 +47,15 @@ def _client(path: Path, url: str | None) -> Any:
 class ChunkStore:
     """Chunks with their embeddings and metadata; one record per chunk id."""
 
-    def __init__(self, path: Path, collection: str = "articles", url: str | None = None) -> None:
+    def __init__(
+        self, path: Path, collection: str = "articles", url: str | None = None, embedding_model: str | None = None
+    ) -> None:
         self.path = path
         self.url = url
         self.collection_name = collection
+        # Which model embeds the chunks: recorded in a new collection's metadata, and a
+        # collection recorded with another model is refused (its vectors would not compare).
+        self.embedding_model = embedding_model
         self._collection: Any = None
         self._vector_store: Any = None
 
@@ -62,8 +67,24 @@ class ChunkStore:
     def collection(self) -> Any:
         if self._collection is None:
             client = _client(self.path, self.url)
-            self._collection = client.get_or_create_collection(self.collection_name, metadata={"hnsw:space": "cosine"})
+            metadata = {"hnsw:space": "cosine"}
+            if self.embedding_model:
+                metadata["embedding_model"] = self.embedding_model
+            collection = client.get_or_create_collection(self.collection_name, metadata=metadata)
+            recorded = (collection.metadata or {}).get("embedding_model")
+            if self.embedding_model and recorded and recorded != self.embedding_model:
+                raise StoreError(
+                    f"the index at {self.location} was embedded with {recorded!r}, not the configured "
+                    f"{self.embedding_model!r}: its vectors would not compare. Set RAG_EMBED_MODEL_PATH back to "
+                    f"that model, or ingest into another RAG_HOME or RAG_COLLECTION."
+                )
+            self._collection = collection
         return self._collection
+
+    @property
+    def recorded_model(self) -> str | None:
+        """The embedding model the collection records (None for one written before models were recorded)."""
+        return (self.collection.metadata or {}).get("embedding_model")
 
     @property
     def vector_store(self) -> Any:

@@ -27,6 +27,7 @@ from rag.evidence import select_evidence
 from rag.judge import LLMJudgeScorer
 from rag.llm import Generator, LocalGenerator, make_generator
 from rag.prompts import says_not_found
+from rag.rescue import rescue
 from rag.retriever import Filters, HybridRetriever, VectorRetriever
 from rag.settings import Settings
 from rag.types import Answer, AnswerSentence, Citation, Evidence, Timings
@@ -62,7 +63,10 @@ class Assistant:
         self.embedder = embedder or SentenceTransformerEmbedder(
             self.settings.embed_model_path, self.settings.embed_batch_size
         )
-        self.store = store or ChunkStore(self.settings.chroma_path, self.settings.collection, self.settings.chroma_url)
+        self.store = store or ChunkStore(
+            self.settings.chroma_path, self.settings.collection, self.settings.chroma_url,
+            embedding_model=getattr(self.embedder, "name", None),
+        )  # fmt: skip
         self._generator = generator
         self.scorer = scorer or self._default_scorer(generator)
         self.keyword = KeywordIndex(self.settings.home / "keyword.sqlite3")
@@ -218,12 +222,16 @@ class Assistant:
         timings.generate = time.perf_counter() - gen_began
 
         verify_began = time.perf_counter()
+        articles: dict[str, str] = {}
         if says_not_found(raw):
             checked: list[AnswerSentence] = []
         else:
             articles = self.store.article_texts([ev.article_id for ev in evidence])
             checked = verify_answer(raw, evidence, self.scorer, asked, True, articles).sentences
         dropped = [s for s in checked if not s.supported]
+        if self.settings.rescue and dropped and not any(s.supported for s in checked):
+            # Nothing of the draft stands as written: the cited source's own sentence may.
+            checked = checked + rescue(dropped, evidence, base_scorer(self.scorer), asked, articles)
         verified_sentences = checked if self.settings.keep_unsupported else [s for s in checked if s.supported]
         if self.settings.complete_lists and any(s.supported for s in verified_sentences):
             verified_sentences += self._completions(question, verified_sentences, evidence)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from index.ingest import Ingestor
 from index.loader import load_file
 from index.store import ChunkStore
@@ -193,3 +195,35 @@ def test_bad_records_inside_a_dump_are_named_and_skipped(tmp_path, monkeypatch):
     store = make(tmp_path).store
     assert any("après" in c.text for c in store.iter_chunks())
     assert {r["date"] for r in store.articles() if "calendar" in (r["title"] or "")} == {None}
+
+
+def test_the_collection_records_its_embedding_model_and_refuses_another(tmp_path, sample_dir):
+    from index.store import StoreError
+
+    class OtherEmbedder(HashEmbedder):
+        name = "another-model"
+
+    ingestor = Ingestor(ChunkStore(tmp_path / "chroma", embedding_model="hash-embedder"), HashEmbedder())
+    ingestor.ingest_paths([sample_dir])
+    assert ChunkStore(tmp_path / "chroma", embedding_model="hash-embedder").recorded_model == "hash-embedder"
+    other = ChunkStore(tmp_path / "chroma", embedding_model=OtherEmbedder.name)
+    with pytest.raises(StoreError, match="embedded with 'hash-embedder', not the configured 'another-model'"):
+        other.query(OtherEmbedder().embed(["Witkoff"])[0], 3)
+    # A collection written before models were recorded is read as it is.
+    legacy = ChunkStore(tmp_path / "legacy")
+    Ingestor(legacy, HashEmbedder()).ingest_paths([sample_dir])
+    assert ChunkStore(tmp_path / "legacy", embedding_model="another-model").count() == legacy.count()
+
+
+@pytest.mark.slow  # loads the real embedding model
+def test_cli_names_the_model_mismatch_instead_of_answering(tmp_path, sample_dir):
+    from click.testing import CliRunner
+
+    from rag.cli import main
+
+    env = {"RAG_HOME": str(tmp_path / "home"), "RAG_LLM": "extractive"}
+    assert CliRunner().invoke(main, ["ingest", str(sample_dir)], env=env).exit_code == 0
+    folder = tmp_path / "other-model"
+    folder.mkdir()
+    result = CliRunner().invoke(main, ["search", "Witkoff"], env={**env, "RAG_EMBED_MODEL_PATH": str(folder)})
+    assert result.exit_code != 0 and "embedded with 'all-MiniLM-L6-v2'" in result.output, result.output
