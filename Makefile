@@ -44,6 +44,7 @@ test-fast: install
 # Benchmarks print tables and write bench-results/*.json; figures go into the README.
 bench: install
 	$(BIN)/python -m evals.bench.ingest
+	$(BIN)/python -m evals.bench.ingest_dump --dumps bbc=0,reuters=10000 --memory bbc=500
 	$(BIN)/python -m evals.bench.retrieval
 	$(BIN)/python -m evals.bench.rerank_holdout
 	$(BIN)/python -m evals.bench.answer_latency

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     complete_lists: bool = Field(
         default=True, description="Add cited sources naming people a 'who' answer left out (rag/complete.py)."
     )
+    rescue: bool = Field(
+        default=True,
+        description="When no drafted sentence is stated as written, offer the cited source sentence that holds "
+        "the draft's answer, verbatim and verified (rag/rescue.py).",
+    )
 
     # Verification.
     min_support: float = Field(default=0.5, ge=0.0, le=1.0, description="Support score a sentence needs.")

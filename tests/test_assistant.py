@@ -181,3 +181,68 @@ def test_the_judge_guards_the_local_backend_only(settings, tmp_path):
     extractive = judged.variant(llm="extractive")
     assert isinstance(extractive.scorer, LexicalEmbeddingScorer)
     assert judged.variant(top_k=3).scorer is judged.scorer
+
+
+def _search_engine_corpus(root):
+    root.mkdir()
+    (root / "search.txt").write_text(
+        "date 2004-11-11 Microsoft launches its own search engine\n\n"
+        "Microsoft has unveiled the test version of its own search engine, to rival Google. "
+        "The firm said it has indexed 5 billion web pages, more than its rivals had claimed. "
+        + " ".join(f"Analysts at bank number {i} said the test would run for several months before launch." for i in
+                   range(12))
+        + " The new service replaces the MSN search results that another company supplied until now."
+    )  # fmt: skip
+    (root / "budget.txt").write_text("The council of Bree approved a budget of 40 million euros on Tuesday.")
+    return root
+
+
+def test_a_draft_in_other_words_gives_way_to_the_cited_source_sentence(fake_assistant, tmp_path):
+    """The draft restates the question's "MSN", which the source never says: the cited
+    sentence, which holds the draft's answer (5 billion), is shown verbatim instead."""
+    assistant = fake_assistant()
+    assistant.ingest([_search_engine_corpus(tmp_path / "corpus")])
+    question = "How many web pages has Microsoft indexed for its newly launched MSN search engine?"
+    n = source_number(assistant, question, "indexed 5 billion")
+    assistant.generator.replies.append(
+        f"Microsoft has indexed 5 billion webpages for its newly launched MSN search engine [{n}]."
+    )
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.why
+    assert answer.answer == "The firm said it has indexed 5 billion web pages, more than its rivals had claimed [1]."
+    assert answer.sentences[0].reason.startswith("in the source's own words")
+    assert [s.text for s in answer.dropped] == [
+        "Microsoft has indexed 5 billion webpages for its newly launched MSN search engine."
+    ]
+
+
+def test_no_source_sentence_stands_in_for_a_draft_whose_answer_it_does_not_hold(fake_assistant, tmp_path):
+    assistant = fake_assistant()
+    assistant.ingest([_search_engine_corpus(tmp_path / "corpus")])
+    question = "How many web pages has Microsoft indexed for its newly launched MSN search engine?"
+    n = source_number(assistant, question, "indexed 5 billion")
+    assistant.generator.replies.append(f"Microsoft has indexed 8 billion webpages for MSN [{n}].")
+    assert assistant.ask(question).abstained  # 8 billion is nowhere
+    # And the setting turns the step off.
+    off = Assistant(assistant.settings.model_copy(update={"rescue": False}), embedder=HashEmbedder(),
+                    generator=ScriptedGenerator())  # fmt: skip
+    question = "How many web pages has Microsoft indexed for its newly launched MSN search engine?"
+    n = source_number(off, question, "indexed 5 billion")
+    off.generator.replies.append(f"Microsoft has indexed 5 billion webpages for its new MSN search engine [{n}].")
+    assert off.ask(question).abstained
+
+
+def test_a_source_sentence_about_another_year_does_not_stand_in():
+    from rag.answer_kind import Asked
+    from rag.rescue import rescue
+    from rag.types import AnswerSentence, Evidence
+    from rag.verify import LexicalEmbeddingScorer
+
+    quote = "Time Warner made a full-year profit of $3.36bn in 2004, the firm said."
+    evidence = [Evidence("a1", "Time Warner profits", quote, 0, len(quote), "c1", quote, 0)]
+    draft = [AnswerSentence("Time Warner reported a full-year profit of $3.36bn for 2005.", [1], False, 0.2, "")]
+    scorer = LexicalEmbeddingScorer(HashEmbedder(), threshold=0.5)
+    asked_2005 = Asked.of("What full-year profit did Time Warner report for 2005?")
+    assert rescue(draft, evidence, scorer, asked_2005, {}) == []
+    asked = Asked.of("What full-year profit did Time Warner report?")
+    assert [s.text for s in rescue(draft, evidence, scorer, asked, {})] == [quote]

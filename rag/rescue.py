@@ -1,0 +1,56 @@
+"""The source's own words for a drafted answer that verification could not accept as written.
+
+A small model often finds the right sentence and the right answer in it, then rewrites
+it with words of the question the source does not use ("... for its newly launched
+MSN search engine") or a detail it adds ("April 17, 2024"), and verification rightly
+drops the rewritten sentence. When the answer the draft gives (the date, amount,
+number or name the question asks for) stands in the very source sentence the draft
+cited, that sentence itself, quoted verbatim, is offered in its place, and goes
+through the same verification as any drafted sentence (one source, the question's
+subject, the question's relation words), so nothing the source does not state is shown.
+
+Not for open questions (there is no answer of a kind to compare) or when the model
+said the sources do not answer; and when the question names a year, the sentence or
+its passage must name it too (a 2004 figure does not answer a question about 2005).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from lang.text import strip_markers
+from rag.answer_kind import YEAR, Asked
+from rag.types import AnswerSentence, Evidence
+from rag.verify import SupportScorer, verify_answer
+
+REASON = "in the source's own words: the draft gave this answer but not as the source states it"
+
+
+def rescue(
+    dropped: Sequence[AnswerSentence], evidence: Sequence[Evidence], scorer: SupportScorer, asked: Asked,
+    articles: Mapping[str, str],
+) -> list[AnswerSentence]:  # fmt: skip
+    """Verbatim source sentences standing in for dropped draft sentences (see the module doc)."""
+    if asked.kind is None:
+        return []
+    out: list[AnswerSentence] = []
+    used: set[int] = set()
+    for sentence in dropped:
+        answers = asked.answers_in(strip_markers(sentence.text))
+        if not answers:
+            continue
+        for n in sentence.citations:
+            if n in used or not 1 <= n <= len(evidence):
+                continue
+            ev = evidence[n - 1]
+            quote = " ".join(ev.quote.split())
+            if not answers & asked.answers_in(quote):
+                continue
+            if asked.years and not asked.years <= set(YEAR.findall(f"{ev.title} {ev.passage} {ev.date or ''}")):
+                continue
+            checked = verify_answer(f"{quote} [{n}]", evidence, scorer, asked, True, articles).sentences
+            if checked and all(s.supported and s.citations == [n] for s in checked):
+                out.append(AnswerSentence(quote, [n], True, min(s.support for s in checked), REASON))
+                used.add(n)
+                break
+    return out
