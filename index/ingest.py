@@ -135,8 +135,10 @@ class Ingestor:
         fields: FieldMap | None = None,
         skip_near_duplicates: bool = True,
         batch_chunks: int = 256,
+        committed: Callable[[], None] | None = None,
     ) -> None:
         self.batch_chunks = batch_chunks
+        self.committed = committed or (lambda: None)  # told after every write that landed
         self.fields = fields or FieldMap()
         self.skip_near_duplicates = skip_near_duplicates
         self.store = store
@@ -194,6 +196,7 @@ class Ingestor:
             self.store.add(new, [v for i in keep for v in per_plan[i]])
             if self.keyword is not None:
                 self.keyword.add(new)
+            self.committed()
         for i, plan in enumerate(plans):
             if i in twins:
                 report.duplicates.append(
@@ -253,9 +256,12 @@ class Ingestor:
         return twins
 
     def _delete_ids(self, ids: list[str]) -> None:
+        if not ids:
+            return
         self.store.delete_ids(ids)
         if self.keyword is not None:
             self.keyword.delete_ids(ids)
+        self.committed()
 
     def delete_article(self, article_id: str) -> int:
         """Remove an article's chunks from the store and the keyword index; how many there were."""

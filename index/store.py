@@ -81,6 +81,20 @@ class ChunkStore:
             self._collection = collection
         return self._collection
 
+    def reopen(self) -> None:
+        """Open the collection anew, to see what another process wrote (embedded mode).
+
+        Chroma keeps one system per path and process, whose vector index does not see
+        other processes' writes; that system is dropped so the next use starts a fresh
+        one. Collections already handed out keep working on the old one.
+        """
+        if self.url is None:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+        self._collection = None
+        self._vector_store = None
+
     @property
     def recorded_model(self) -> str | None:
         """The embedding model the collection records (None for one written before models were recorded)."""

@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.ingest import Ingestor, IngestReport, sync_keyword_index
 from index.keyword import KeywordIndex
+from index.lock import IndexLock
 from index.store import ChunkStore
 from index.types import Passage
 from rag.answer_kind import Asked
@@ -76,6 +78,8 @@ class Assistant:
             else VectorRetriever(self.store, self.embedder)
         )
         self._synced = False
+        self.lock = IndexLock(self.settings.home, self.settings.write_wait)
+        self._generation = self.lock.generation()  # the store opens lazily, after this
         self._condensed: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def variant(self, **overrides: Any) -> Assistant:
@@ -116,16 +120,43 @@ class Assistant:
         """Ingest files and folders, committing batch by batch; ``progress`` gets an
         :class:`index.ingest.Progress` after every batch and file. See
         :meth:`index.ingest.Ingestor.ingest_paths`."""
-        return self._ingestor().ingest_paths([Path(p) for p in paths], progress=progress, sync=sync)
+        with self._writing():
+            return self._ingestor().ingest_paths([Path(p) for p in paths], progress=progress, sync=sync)
 
     def delete(self, article_id: str) -> int:
         """Remove an article from the index; returns how many chunks it had."""
-        return self._ingestor().delete_article(article_id)
+        with self._writing():
+            return self._ingestor().delete_article(article_id)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time on an embedded index (``index.lock``); a Chroma server takes many."""
+        if self.settings.chroma_url:
+            yield
+            return
+        with self.lock.writing():
+            self._fresh()  # what others wrote before this run
+            yield
+
+    def _committed(self) -> None:
+        if not self.settings.chroma_url:
+            self._generation = self.lock.bump()
+
+    def _fresh(self) -> None:
+        """Reopen the embedded store when another process has written to it since we looked."""
+        if self.settings.chroma_url:
+            return
+        generation = self.lock.generation()
+        if generation != self._generation:
+            self.store.reopen()
+            self._synced = False
+            self._generation = generation
 
     def _ingestor(self) -> Ingestor:
         return Ingestor(
             self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences, self.keyword,
             fields=self.settings.field_map(), batch_chunks=self.settings.ingest_batch_chunks,
+            committed=self._committed,
         )  # fmt: skip
 
     def warm_up(self) -> float:
@@ -156,6 +187,7 @@ class Assistant:
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         """Ranked passages for ``query``; no LLM is called."""
+        self._fresh()
         if not self._synced:
             sync_keyword_index(self.store, self.keyword)
             self._synced = True

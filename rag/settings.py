@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(default=700, ge=100, description="Target chunk length in characters.")
     chunk_overlap_sentences: int = Field(default=1, ge=0)
     embed_batch_size: int = Field(default=32, ge=1)
+    write_wait: float = Field(
+        default=60.0, ge=0, description="Seconds a writer waits for another one on the embedded index."
+    )
     ingest_batch_chunks: int = Field(
         default=256, ge=1, description="Chunks embedded and committed together; a killed ingest keeps every batch."
     )
