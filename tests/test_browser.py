@@ -143,10 +143,15 @@ def test_auth_protects_the_app(tmp_path):
     env = {"RAG_HOME": str(tmp_path), "RAG_UI_AUTH": "ann:s3cret", "RAG_LLM": "extractive", "PYTHONPATH": str(ROOT)}
     cmd = ["env", *[f"{k}={v}" for k, v in env.items()], sys.executable, "-m", "rag.cli", "serve", "--port", str(port)]
     base = f"http://127.0.0.1:{port}"
+    dump = tmp_path / "wire.jsonl"
+    dump.write_text('{"title": "Harbour reopens", "source": "Secret Wire Service", "text": "The harbour reopened."}\n')
+    subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(dump)], env={**os.environ, **env}, check=True)
     with running(cmd, f"{base}/", tmp_path / "serve.log", timeout=180):
         with pytest.raises(urllib.error.HTTPError) as denied:
             urllib.request.urlopen(f"{base}/config", timeout=10)
         assert denied.value.code == 401
+        page = urllib.request.urlopen(f"{base}/", timeout=10).read().decode()
+        assert "Secret Wire" not in page and "Harbour reopens" not in page  # nothing of the corpus before login
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         with pytest.raises(urllib.error.HTTPError):
             opener.open(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import SAMPLE
@@ -167,3 +169,18 @@ def test_only_http_links_are_rendered_on_cards():
                         passage_start=0,
                         url="javascript:alert(document.cookie)")  # fmt: skip
     assert "<a " not in _card(citation) and "javascript" not in _card(citation)
+
+
+def test_the_page_config_carries_nothing_of_the_corpus(fake_assistant, tmp_path):
+    """Sources and articles are filled on page load (after login), not built into the page."""
+    from ui.app import build_app
+
+    dump = tmp_path / "wire.jsonl"
+    dump.write_text('{"title": "Harbour reopens", "source": "Secret Wire Service", "text": "The harbour reopened."}\n')
+    assistant = fake_assistant()
+    assistant.ingest([dump])
+    app = build_app(assistant)
+    assert "Secret Wire" not in json.dumps(app.get_config_file()) and "Harbour reopens" not in str(app.config)
+    load = next(fn for fn in app.fns.values() if fn.name == "<lambda>" and len(fn.outputs) == 2)
+    choices, rows = load.fn()
+    assert "Secret Wire Service" in choices["choices"] and rows[0][1] == "Harbour reopens"

@@ -174,9 +174,9 @@ def build_app(assistant: Assistant) -> Any:
                         with gr.Row():
                             since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="since")
                             until = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="until")
-                            source = gr.Dropdown(
-                                label="Source", choices=[""] + corpus.sources(), value="", allow_custom_value=True
-                            )
+                            # Filled on page load (after login, with RAG_UI_AUTH): the page
+                            # itself carries nothing about the corpus.
+                            source = gr.Dropdown(label="Source", choices=[""], value="", allow_custom_value=True)
                         with gr.Row():
                             backend = gr.Dropdown(label="Backend", choices=BACKENDS, value=settings.llm)
                             top_k = gr.Slider(
@@ -195,8 +195,7 @@ def build_app(assistant: Assistant) -> Any:
             ingest = gr.Button("Ingest", variant="primary", elem_id="ingest")
             status = gr.Markdown(elem_id="ingest-status")
             table = gr.Dataframe(
-                headers=["article_id", "title", "date", "source", "chunks"], value=corpus.articles(),
-                interactive=False, elem_id="articles",
+                headers=["article_id", "title", "date", "source", "chunks"], interactive=False, elem_id="articles",
             )  # fmt: skip
             with gr.Row():
                 victim = gr.Textbox(label="Article id to delete", elem_id="delete-id")
@@ -207,6 +206,7 @@ def build_app(assistant: Assistant) -> Any:
 
             ingest.click(do_upload, files, [status, table])
             delete.click(corpus.delete, victim, [status, table])
+        app.load(lambda: (gr.update(choices=[""] + corpus.sources()), corpus.articles()), None, [source, table])
     return app
 
 
