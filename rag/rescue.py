@@ -11,7 +11,8 @@ subject, the question's relation words), so nothing the source does not state is
 
 Not for open questions (there is no answer of a kind to compare) or when the model
 said the sources do not answer; and when the question names a year, the sentence or
-its passage must name it too (a 2004 figure does not answer a question about 2005).
+its passage must name it too, and a sentence naming years of its own must name that one
+(a 2004 figure does not answer a question about 2005).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def rescue(
             quote = " ".join(ev.quote.split())
             if not answers & asked.answers_in(quote):
                 continue
-            if asked.years and not asked.years <= set(YEAR.findall(f"{ev.title} {ev.passage} {ev.date or ''}")):
+            if asked.years and not _of_the_years(asked, quote, ev):
                 continue
             checked = verify_answer(f"{quote} [{n}]", evidence, scorer, asked, True, articles).sentences
             if checked and all(s.supported and s.citations == [n] for s in checked):
@@ -54,3 +55,13 @@ def rescue(
                 used.add(n)
                 break
     return out
+
+
+def _of_the_years(asked: Asked, quote: str, ev: Evidence) -> bool:
+    """Whether the sentence is about the years the question names: its own years when it
+    names any ("up 27% from its 2003 performance" is not about 2005), else its passage's,
+    title's or date's."""
+    own = set(YEAR.findall(quote))
+    if own:
+        return asked.years <= own
+    return asked.years <= set(YEAR.findall(f"{ev.title} {ev.passage} {ev.date or ''}"))

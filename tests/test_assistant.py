@@ -246,3 +246,17 @@ def test_a_source_sentence_about_another_year_does_not_stand_in():
     assert rescue(draft, evidence, scorer, asked_2005, {}) == []
     asked = Asked.of("What full-year profit did Time Warner report?")
     assert [s.text for s in rescue(draft, evidence, scorer, asked, {})] == [quote]
+
+
+def test_a_source_sentence_naming_other_years_does_not_stand_in_though_its_passage_names_the_one_asked():
+    from rag.answer_kind import Asked
+    from rag.rescue import rescue
+    from rag.types import AnswerSentence, Evidence
+    from rag.verify import LexicalEmbeddingScorer
+
+    quote = "For the full year, Time Warner posted a profit of $3.36bn, up 27% from its 2003 performance."
+    passage = f"{quote} The firm expects growth in 2005."
+    evidence = [Evidence("a1", "Time Warner profits", quote, 0, len(quote), "c1", passage, 0)]
+    draft = [AnswerSentence("Time Warner reported a full-year profit of $3.36bn for 2005.", [1], False, 0.2, "")]
+    scorer = LexicalEmbeddingScorer(HashEmbedder(), threshold=0.5)
+    assert rescue(draft, evidence, scorer, Asked.of("What full-year profit did Time Warner report for 2005?"), {}) == []
