@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from lang.text import strip_markers
+from lang.text import numbers, strip_markers
 from rag.answer_kind import YEAR, Asked
 from rag.types import AnswerSentence, Evidence
 from rag.verify import SupportScorer, verify_answer
@@ -37,7 +37,7 @@ def rescue(
     out: list[AnswerSentence] = []
     used: set[int] = set()
     for sentence in dropped:
-        answers = asked.answers_in(strip_markers(sentence.text))
+        answers = asked.answers_in(strip_markers(sentence.text)) - numbers(asked.text)  # not the question's own
         if not answers:
             continue
         for n in sentence.citations:

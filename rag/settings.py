@@ -89,7 +89,7 @@ class Settings(BaseSettings):
         default=True, description="Add cited sources naming people a 'who' answer left out (rag/complete.py)."
     )
     rescue: bool = Field(
-        default=True,
+        default=False,
         description="When no drafted sentence is stated as written, offer the cited source sentence that holds "
         "the draft's answer, verbatim and verified (rag/rescue.py).",
     )

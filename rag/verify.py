@@ -24,7 +24,6 @@ from lang.text import (
     find_markers,
     first_name,
     fold,
-    full_names,
     money_as_counts,
     names,
     numbers,
@@ -91,11 +90,9 @@ class LexicalEmbeddingScorer:
         source_words = set(words(source))
         asked = set(words(question))
         around = set(words(" ".join([context, *preceding]))) | source_words
-        given = " ".join([question, context, *preceding])
         missing = sorted(
             n for n in names(claim)
             if not name_in(n, source_words) and not (n in asked and name_in(n, around))
-            and not other_form(n, claim, source, given)
         )  # fmt: skip
         missing += numbers_missing(claim, source, question, " ".join([context, *preceding, source]))
         coverage = _coverage(content_words(claim), asked, source_words, around)
@@ -228,35 +225,6 @@ def name_in(name: str, source_words: set[str]) -> bool:
             return True
         if key and variant_key(word.capitalize()) == key:
             return True
-    return False
-
-
-def other_form(name: str, claim: str, source: str, given: str) -> bool:
-    """Whether a name of the claim that the source does not spell is a form of one it does.
-
-    - The first word of a fuller name whose last word the source holds, when the
-      question or the passage around gives the fuller name and the source does not give
-      that last word another first name: "Adrian Mutu" for the source's "Mutu", "Great
-      Britain" for "Britain", but not "Anna Berg" for a source's "Maria Berg".
-    - Initials of a name the source spells out: "GM" for "General Motors Corp".
-    """
-    if re.search(rf"\b{re.escape(name.upper())}\b", claim) and len(name) >= 2:
-        for run in full_names(source):
-            initials = "".join(fold(part[0]) for part in run.split())
-            if any(initials[:k] == name for k in range(2, len(initials) + 1)):
-                return True
-    folded_given = f" {' '.join(words(given))} "
-    source_words = set(words(source))
-    source_runs = [words(r) for r in full_names(source)]
-    for run in full_names(claim):
-        parts = words(run)
-        for i in (i for i, part in enumerate(parts) if part == name):
-            for j in range(i + 1, len(parts)):
-                if not name_in(parts[j], source_words) or f" {' '.join(parts[i : j + 1])} " not in folded_given:
-                    continue
-                # The source's own fuller forms of that word must not name someone else.
-                if not any(r[k] == parts[j] and r[k - 1] not in parts for r in source_runs for k in range(1, len(r))):
-                    return True
     return False
 
 
@@ -443,9 +411,7 @@ def off_subject(asked: Asked, article_text: str) -> list[str]:
     about something else, however well its sentence is supported.
     """
     held = set(words(article_text))
-    return sorted(
-        n for n in asked.subjects if not name_in(n, held) and not other_form(n, asked.text, article_text, asked.text)
-    )
+    return sorted(n for n in asked.subjects if not name_in(n, held))
 
 
 # A sentence that joins two reports ("A said X; B said Y") is verified part by part.

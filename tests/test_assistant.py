@@ -201,6 +201,7 @@ def test_a_draft_in_other_words_gives_way_to_the_cited_source_sentence(fake_assi
     """The draft restates the question's "MSN", which the source never says: the cited
     sentence, which holds the draft's answer (5 billion), is shown verbatim instead."""
     assistant = fake_assistant()
+    assistant.settings = assistant.settings.model_copy(update={"rescue": True})
     assistant.ingest([_search_engine_corpus(tmp_path / "corpus")])
     question = "How many web pages has Microsoft indexed for its newly launched MSN search engine?"
     n = source_number(assistant, question, "indexed 5 billion")
@@ -218,6 +219,7 @@ def test_a_draft_in_other_words_gives_way_to_the_cited_source_sentence(fake_assi
 
 def test_no_source_sentence_stands_in_for_a_draft_whose_answer_it_does_not_hold(fake_assistant, tmp_path):
     assistant = fake_assistant()
+    assistant.settings = assistant.settings.model_copy(update={"rescue": True})
     assistant.ingest([_search_engine_corpus(tmp_path / "corpus")])
     question = "How many web pages has Microsoft indexed for its newly launched MSN search engine?"
     n = source_number(assistant, question, "indexed 5 billion")
