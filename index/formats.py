@@ -138,13 +138,6 @@ def parse_json(raw: str, fields: FieldMap) -> Iterator[tuple[int, dict[str, Any]
             yield i, exc
 
 
-def parse_jsonl(raw: str, fields: FieldMap) -> Iterator[tuple[int, dict[str, Any] | FormatError]]:
-    """One article per line; a malformed line is an error for that line only (numbered from 1)."""
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if line.strip():
-            yield number, parse_jsonl_line(number, line, fields)
-
-
 def parse_jsonl_line(number: int, line: str, fields: FieldMap) -> dict[str, Any] | FormatError:
     """The record on one JSONL line, or the error that names the line."""
     try:

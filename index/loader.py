@@ -215,9 +215,8 @@ class ArticleReader:
                 self.done = self.size * n // len(parsed)
                 yield self._record(record, f"{self.path}#{index}")
             return
-        record = {".md": parse_markdown, ".markdown": parse_markdown}.get(suffix, parse_txt)(raw)
-        if suffix in (".html", ".htm"):
-            record = parse_html(raw)
+        parser = {".md": parse_markdown, ".markdown": parse_markdown, ".html": parse_html, ".htm": parse_html}
+        record = parser.get(suffix, parse_txt)(raw)
         self.done = self.size
         yield make_article(record, str(self.path))
 

@@ -101,14 +101,18 @@ class CorpusHandler:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
 
-    def articles(self) -> list[list[Any]]:
-        return [
-            [r["article_id"], r["title"] or "", r["date"] or "", r["source"] or "", r["chunks"]]
-            for r in self.assistant.store.articles()
-        ]
+    def articles(self, rows: list[dict[str, Any]] | None = None) -> list[list[Any]]:
+        rows = self.assistant.store.articles() if rows is None else rows
+        return [[r["article_id"], r["title"] or "", r["date"] or "", r["source"] or "", r["chunks"]] for r in rows]
 
-    def sources(self) -> list[str]:
-        return sorted({r["source"] for r in self.assistant.store.articles() if r.get("source")})
+    def sources(self, rows: list[dict[str, Any]] | None = None) -> list[str]:
+        rows = self.assistant.store.articles() if rows is None else rows
+        return sorted({r["source"] for r in rows if r.get("source")})
+
+    def on_page_load(self) -> tuple[list[str], list[list[Any]]]:
+        """The source choices and the article table, from one read of the store."""
+        rows = self.assistant.store.articles()
+        return [""] + self.sources(rows), self.articles(rows)
 
     def upload(self, files: Sequence[Any] | None, progress: Any = None) -> tuple[str, list[list[Any]]]:
         """Ingest uploaded files; bad ones are named with the reason and the rest ingested."""
@@ -206,7 +210,12 @@ def build_app(assistant: Assistant) -> Any:
 
             ingest.click(do_upload, files, [status, table])
             delete.click(corpus.delete, victim, [status, table])
-        app.load(lambda: (gr.update(choices=[""] + corpus.sources()), corpus.articles()), None, [source, table])
+
+        def page_load() -> tuple[Any, list[list[Any]]]:
+            choices, rows = corpus.on_page_load()
+            return gr.update(choices=choices), rows
+
+        app.load(lambda: page_load(), None, [source, table])
     return app
 
 
