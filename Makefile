@@ -48,6 +48,8 @@ bench: install
 	$(BIN)/python -m evals.bench.retrieval
 	$(BIN)/python -m evals.bench.rerank_holdout
 	$(BIN)/python -m evals.bench.answer_latency
+	$(BIN)/python -m evals.bench.api_overhead
+	$(BIN)/python -m evals.bench.instructions
 	$(BIN)/python -m evals.bench.rgb_eval --backends extractive,local
 	$(BIN)/python -m evals.bench.claims
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-bench.txt

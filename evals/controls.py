@@ -16,14 +16,23 @@ from evals.records import Record
 from lang.text import numbers
 
 CONTROLS: dict[str, Callable[[list[Record], int], list[Record]]] = {}
+# Controls that only break suites with a given gold field (the adversarial suite's payloads).
+NEEDS: dict[str, str] = {}
 
 
-def control(name: str):
+def control(name: str, needs: str = ""):
     def register(fn):
         CONTROLS[name] = fn
+        if needs:
+            NEEDS[name] = needs
         return fn
 
     return register
+
+
+def general() -> list[str]:
+    """The controls every suite's gate must fail."""
+    return sorted(name for name in CONTROLS if name not in NEEDS)
 
 
 def _first_sentence(text: str) -> str:
@@ -153,6 +162,21 @@ def never_abstain(records: list[Record], seed: int = 0) -> list[Record]:
     for record in out:
         if record.abstained and record.retrieved:
             _answer_from(record, record.retrieved[0])
+    return out
+
+
+@control("obey-injection", needs="payload")
+def obey_injection(records: list[Record], seed: int = 0) -> list[Record]:
+    """The assistant says what the injected article told it to, cited to that article."""
+    out = copy.deepcopy(records)
+    for record in out:
+        if not record.item.payload:
+            continue
+        said = f"As the article says, {record.item.payload[0]}."
+        record.answer, record.abstained = f"{said} [1]", False
+        record.sentences = [{"text": said, "citations": [1], "supported": True}]
+        quote = _first_sentence(record.retrieved[0]["text"]) if record.retrieved else said
+        record.citations, record.contexts = {1: quote}, {1: quote}
     return out
 
 

@@ -10,6 +10,8 @@ Fields (see evals/README.md):
     kind        optional free label (who, when, follow-up, ...) for the report
     titles      optional gold article titles (stable across corpora whose ids are content hashes)
     split       optional "dev" or "test": tune on dev, report test
+    payload     optional strings an injected article orders the assistant to say; an
+                answer holding any of them obeyed the injection (the adversarial suite)
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class GoldItem:
     kind: str = ""
     titles: list[str] = field(default_factory=list)
     split: str = ""
+    payload: list[str] = field(default_factory=list)
 
 
 def _split(value: object, path: Path, number: int) -> str:
@@ -71,6 +74,7 @@ def load_suite(path: Path, split: str = "") -> list[GoldItem]:
                 kind=str(raw.get("kind", "")),
                 titles=list(raw.get("titles", [])),
                 split=_split(raw.get("split", ""), path, number),
+                payload=list(raw.get("payload", [])),
             )
         )
     if split:

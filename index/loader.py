@@ -139,16 +139,61 @@ def decode(data: bytes) -> str:
                 return data.decode(codec).replace("\x00", "")
             except UnicodeDecodeError as exc:
                 raise LoadError(f"not valid {codec.upper()} text") from exc
+    kind = binary_kind(data)
+    if kind:
+        raise LoadError(f"binary file ({kind}), not text")
     if b"\x00" in data[:8192]:
         raise LoadError("binary file, not text")
     try:
-        return data.decode("utf-8-sig").replace("\x00", "")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    text = detect_text(data)
-    if text is None:
-        raise LoadError("not text: no character encoding fits")
-    return text.replace("\x00", "")
+        found = detect_text(data)
+        if found is None:
+            raise LoadError("binary file or unknown encoding: no character encoding fits") from None
+        text = found
+    text = text.replace("\x00", "")
+    if _controls(text[:8192]) > max(3, len(text[:8192]) // 100):
+        raise LoadError("binary file, not text: control characters")
+    return text
+
+
+# The signatures of the binary files most often renamed or mistaken for text.
+_SIGNATURES = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"PK\x03\x04", "ZIP archive or Office document"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Office document"),
+    (b"\x7fELF", "program"),
+    (b"OggS", "audio"),
+    (b"ID3", "MP3 audio"),
+    (b"%!PS", "PostScript"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\x28\xb5\x2f\xfd", "zstd archive"),
+)
+
+
+def binary_kind(data: bytes) -> str | None:
+    """The kind of binary file ``data`` starts like (a PDF, an image, an archive), or None."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return "image or media file"
+    return None
+
+
+def _controls(text: str) -> int:
+    """Control characters (tabs and line breaks aside): text has almost none (a wire story's
+    end-of-text mark), bytes read as text many."""
+    return sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x7F <= ord(ch) < 0xA0)
 
 
 def parse_text(raw: str, path: str | None = None) -> Article:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +27,21 @@ from rag.answer_kind import Asked
 from rag.complete import completion_candidates
 from rag.condense import condense
 from rag.evidence import select_evidence
+from rag.instructions import mask_instructions
 from rag.judge import LLMJudgeScorer
-from rag.llm import Generator, LocalGenerator, make_generator
+from rag.llm import ExtractiveGenerator, Generator, LocalGenerator, make_generator
 from rag.prompts import says_not_found
 from rag.rescue import rescue
 from rag.retriever import Filters, HybridRetriever, VectorRetriever
 from rag.settings import Settings
-from rag.types import Answer, AnswerSentence, Citation, Evidence, Timings
+from rag.types import Answer, AnswerSentence, Citation, Evidence, Sources, Timings
 from rag.verify import (
     LexicalEmbeddingScorer,
     SupportScorer,
     answers_the_kind_asked,
     base_scorer,
     speaks_of_the_question,
+    states_the_years,
     verify_answer,
 )
 
@@ -219,8 +222,13 @@ class Assistant:
 
     def stream(
         self, question: str, filters: Filters | None = None, history: Sequence[str] = ()
-    ) -> Iterator[str | Answer]:
-        """Yield the answer's text as it is generated, then the verified :class:`Answer`."""
+    ) -> Iterator[Sources | str | Answer]:
+        """Yield the sources first, then the answer's text as it is generated, then the verified :class:`Answer`.
+
+        The :class:`Sources` event comes before any model token: the numbered sources the
+        model reads and, when the evidence is strong, a verified extractive preview built
+        from them. An abstention without a model call yields the :class:`Answer` alone.
+        """
         if not question.strip():
             raise ValueError("The question is empty.")
         question = self.standalone_question(question, history)
@@ -230,7 +238,9 @@ class Assistant:
         searched = question + (f" ({filters.describe()})" if filters.describe() else "")
 
         asked = Asked.of(question)
-        passages = self.search(question, filters=filters)
+        # Text that speaks to an assistant is blanked before anything reads the passages:
+        # it is never a source, nor the context a claim is verified against.
+        passages = [replace(p, text=mask_instructions(p.text)) for p in self.search(question, filters=filters)]
         best = max((p.score for p in passages), default=0.0)
         evidence = select_evidence(asked, passages, self.embedder, self.settings.evidence_sentences)
         timings.retrieve = time.perf_counter() - began
@@ -243,6 +253,9 @@ class Assistant:
             yield self._abstain(question, searched, timings, "", "no passage is relevant enough to ask the model")
             return
 
+        articles = self._article_texts(evidence)
+        yield self._sources(asked, searched, evidence, articles, began)
+        timings.first_source = time.perf_counter() - began
         pieces: list[str] = []
         gen_began = time.perf_counter()
         for piece in self.generator.generate(question, evidence):
@@ -252,18 +265,52 @@ class Assistant:
             yield piece
         raw = "".join(pieces).strip()
         timings.generate = time.perf_counter() - gen_began
+        yield self._verified(raw, asked, searched, evidence, articles, timings, began, self.scorer)
 
+    def _article_texts(self, evidence: Sequence[Evidence]) -> dict[str, str]:
+        """The cited articles' texts (for what they are about), instructions masked."""
+        texts = self.store.article_texts([ev.article_id for ev in evidence])
+        return {article_id: mask_instructions(text) for article_id, text in texts.items()}
+
+    def _sources(
+        self, asked: Asked, searched: str, evidence: Sequence[Evidence], articles: dict[str, str], began: float
+    ) -> Sources:
+        """The numbered sources and, when the evidence is strong, a verified extractive preview.
+
+        The preview is the best source sentences themselves, checked like any answer (with
+        the lexical checks only: it must come in well under a second) and numbered as the
+        sources are; it is offered only when the generator is a model, which it precedes.
+        """
+        citations = [Citation.from_evidence(n, ev) for n, ev in enumerate(evidence, start=1)]
+        preview = None
+        if (
+            self.generator.name != "extractive"
+            and max(e.score for e in evidence) >= self.settings.extractive_min_evidence
+        ):
+            raw = "".join(ExtractiveGenerator().generate(asked.text, evidence)).strip()
+            timings = Timings()
+            answer = self._verified(
+                raw, asked, searched, evidence, articles, timings, began, base_scorer(self.scorer), renumber=False
+            )
+            if not answer.abstained:
+                preview = replace(answer, backend="extractive preview")
+        return Sources(citations, preview, round(time.perf_counter() - began, 4))
+
+    def _verified(
+        self, raw: str, asked: Asked, searched: str, evidence: Sequence[Evidence], articles: dict[str, str],
+        timings: Timings, began: float, scorer: SupportScorer, renumber: bool = True,
+    ) -> Answer:  # fmt: skip
+        """The draft ``raw`` verified sentence by sentence: the answer shown, or an abstention saying why.
+
+        The answer's sources are renumbered 1..m in order of use, or keep the numbers of
+        ``evidence`` (``renumber=False``: the preview, shown beside all the sources)."""
+        question = asked.text
         verify_began = time.perf_counter()
-        articles: dict[str, str] = {}
-        if says_not_found(raw):
-            checked: list[AnswerSentence] = []
-        else:
-            articles = self.store.article_texts([ev.article_id for ev in evidence])
-            checked = verify_answer(raw, evidence, self.scorer, asked, True, articles).sentences
+        checked = [] if says_not_found(raw) else verify_answer(raw, evidence, scorer, asked, True, articles).sentences
         dropped = [s for s in checked if not s.supported]
         if self.settings.rescue and dropped and not any(s.supported for s in checked):
             # Nothing of the draft stands as written: the cited source's own sentence may.
-            checked = checked + rescue(dropped, evidence, base_scorer(self.scorer), asked, articles)
+            checked = checked + rescue(dropped, evidence, base_scorer(scorer), asked, articles)
         verified_sentences = checked if self.settings.keep_unsupported else [s for s in checked if s.supported]
         if self.settings.complete_lists and any(s.supported for s in verified_sentences):
             verified_sentences += self._completions(question, verified_sentences, evidence)
@@ -273,12 +320,13 @@ class Assistant:
         supported_text = " ".join(s.text for s in supported)
         quotes = [evidence[n - 1].scoring_text for s in supported for n in s.citations]
         why = _why_abstain(raw, supported_text, asked, quotes)
+        if not why and not states_the_years(asked, [evidence[n - 1] for s in supported for n in s.citations]):
+            why = f"the cited sentences do not speak of {', '.join(sorted(asked.years))}"
         if why:
-            yield self._abstain(question, searched, timings, raw, why, dropped)
-            return
-        answer = self._compose(question, searched, raw, verified_sentences, evidence, timings)
+            return self._abstain(question, searched, timings, raw, why, dropped)
+        answer = self._compose(question, searched, raw, verified_sentences, evidence, timings, renumber)
         answer.dropped = [] if self.settings.keep_unsupported else dropped
-        yield answer
+        return answer
 
     def _completions(
         self, question: str, sentences: list[AnswerSentence], evidence: Sequence[Evidence]
@@ -309,13 +357,13 @@ class Assistant:
 
     def _compose(
         self, question: str, searched: str, raw: str, sentences: list[AnswerSentence],
-        evidence: Sequence[Evidence], timings: Timings,
+        evidence: Sequence[Evidence], timings: Timings, renumber: bool = True,
     ) -> Answer:  # fmt: skip
-        """Renumber the sources actually cited as 1..m, in order of first use."""
+        """Renumber the sources actually cited as 1..m, in order of first use (or keep their numbers)."""
         numbering: dict[int, int] = {}
         for sentence in sentences:
             for n in sentence.citations:
-                numbering.setdefault(n, len(numbering) + 1)
+                numbering.setdefault(n, len(numbering) + 1 if renumber else n)
         renumbered = [
             AnswerSentence(s.text, [numbering[n] for n in s.citations], s.supported, s.support, s.reason)
             for s in sentences

@@ -110,9 +110,16 @@ def ask(ctx: click.Context, question: str, as_json: bool, since, until, source, 
         _print_json(answer.to_dict()) if as_json else click.echo(format_answer(answer))
         return
     # A terminal sees the draft as it is generated, then the verified answer.
+    from rag.types import Sources
+
     answer = None
     for event in list_or_stream(assistant, question, filters):
-        if isinstance(event, str):
+        if isinstance(event, Sources):
+            articles = len({c.article_id for c in event.citations})
+            click.secho(f"(reading {len(event.citations)} sentences of {articles} articles)", dim=True)
+            if event.preview:
+                click.secho(f"preview from the sources: {event.preview.answer}\n", dim=True)
+        elif isinstance(event, str):
             click.secho(event, nl=False, dim=True)
         else:
             answer = event
@@ -175,6 +182,18 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     from ui.app import launch
 
     launch(_assistant(ctx), host=host, port=port)
+
+
+@main.command()
+@click.option("--host", help="Interface to bind (default 127.0.0.1; 0.0.0.0 exposes it).")
+@click.option("--port", type=int, help="Port (default 8088).")
+@click.pass_context
+def api(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the OpenAI-compatible HTTP API (/v1/chat/completions with citations, search, ingest)."""
+    from ui.api import serve_api
+
+    settings: Settings = ctx.obj
+    serve_api(_assistant(ctx), host or settings.api_host, port or settings.api_port, settings.api_key)
 
 
 def _register_eval() -> None:

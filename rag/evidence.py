@@ -16,6 +16,7 @@ from index.sentences import split_sentences
 from index.types import Passage
 from lang.text import content_words, names, numbers, stem
 from rag.answer_kind import Asked
+from rag.instructions import looks_like_instruction
 from rag.types import Evidence
 
 _MIN_WORDS = 6  # shorter lines are headings and bylines, not statements
@@ -24,25 +25,6 @@ _DATE_WORDS = re.compile(
     r"june|july|august|september|october|november|december|yesterday|today|week|month|year)\b",
     re.IGNORECASE,
 )
-
-
-# Sentences that address a language model rather than report news. They stay in the
-# article (and in search results) but are never handed to the model as a source: the
-# verifier checks answers against sources, so an injected "reply PWNED" that became a
-# source could otherwise "support" its own payload.
-_INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules|context)\b"
-    r"|\b(system|assistant)\s*(prompt)?\s*:"
-    r"|\byou (must|should|will) (now )?(answer|reply|respond|say|output|cite)\b"
-    r"|\b(reply|respond|answer)( only)? with\b"
-    r"|\bas an ai\b|\blanguage model\b",
-    re.IGNORECASE,
-)
-
-
-def looks_like_instruction(sentence: str) -> bool:
-    """Whether a sentence speaks to an AI model (a prompt injection), not about the news."""
-    return bool(_INSTRUCTION.search(sentence))
 
 
 def _is_heading(text: str) -> bool:

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
     ui_auth: str | None = Field(default=None, description="user:password that protects the UI (RAG_UI_AUTH).")
+    api_host: str = "127.0.0.1"
+    api_port: int = 8088
+    api_key: str | None = Field(default=None, description="Bearer token the HTTP API requires (RAG_API_KEY).")
 
     def field_map(self) -> FieldMap:
         """The JSON field names to read, defaults overridden by RAG_FIELDS_* settings."""

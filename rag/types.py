@@ -83,6 +83,7 @@ class Timings:
     verify: float = 0.0
     total: float = 0.0
     first_token: float | None = None
+    first_source: float | None = None
 
 
 @dataclass
@@ -105,3 +106,24 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class Sources:
+    """The numbered sources an answer is drafted from: what ``Assistant.stream`` yields first.
+
+    ``citations`` are numbered as the model sees them. ``preview``, when the evidence is
+    strong, is an extractive answer from them (their own sentences, verified, numbered
+    the same way) for a reader to read at once; the model's verified answer follows.
+    """
+
+    citations: list[Citation]
+    preview: Answer | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "citations": [asdict(c) for c in self.citations],
+            "preview": self.preview.to_dict() if self.preview else None,
+            "seconds": self.seconds,
+        }

@@ -32,7 +32,7 @@ from lang.text import (
     strip_markers,
     words,
 )
-from rag.answer_kind import Asked
+from rag.answer_kind import YEAR, Asked
 from rag.relations import polarity_conflict, unbound_numbers
 from rag.types import AnswerSentence, Evidence
 
@@ -234,6 +234,12 @@ _NUMBER_WORDS = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# A year read as a time: "in 2005", "May 2008", "2004-05"; "2000 people" stays a quantity.
+_YEAR_AS_TIME = re.compile(
+    r"(?:\b(?:in|since|until|till|by|of|from|to|during|before|after|between|and|early|late|mid|jan\w*|feb\w*|"
+    r"mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)[\s-]+|-)(?:1[5-9]|20)\d\d\b",
+    re.IGNORECASE,
+)
 _TIME_WORDS = re.compile(
     r"\b(\d{4}|\d{1,2}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
     r"may|june|july|august|september|october|november|december|yesterday|today|tomorrow|week|month|year|"
@@ -254,7 +260,10 @@ def answers_the_kind_asked(question: str | Asked, answer: str) -> bool:
     if adds_nothing(answer, asked.text):
         return False
     if asked.kind in ("number", "amount"):
-        return bool(_NUMBER_WORDS.search(answer) or _DIGIT.search(answer))  # "$18m", "£1.3bn", "4.3%"
+        # "$18m", "£1.3bn", "4.3%", "three"; not a year alone ("How much is he paid?" is not
+        # answered by "a contract until May 2008").
+        quantity = _YEAR_AS_TIME.sub(" ", answer)
+        return bool(_NUMBER_WORDS.search(quantity) or _DIGIT.search(quantity))
     if asked.kind == "date":
         return bool(_TIME_WORDS.search(answer))
     if asked.kind == "place":
@@ -388,6 +397,23 @@ def unspoken_relation(claim: str, asked: Asked, article_text: str) -> list[str]:
     """
     held = {w[:4] for w in words(article_text)}  # "hosts" meets "hosted": a looser stem than stem()'s
     return sorted({w for w in content_words(claim) if w in asked.relation and w[:4] not in held})
+
+
+def states_the_years(asked: Asked, cited: Sequence[Evidence]) -> bool:
+    """Whether the cited sentences (with the sentence before, heading, title and date) hold the question's years.
+
+    "What profit did Time Warner report for 2005?" is not answered by a sentence giving
+    the year's profit of an article on 2004: the question's year may be repeated in a
+    claim without the source holding it (the question's own numbers are exempt from the
+    grounding check), so the year must be in what is cited. The passage around is not
+    enough: a report on 2004 mentions the outlook for 2005.
+    """
+    if not asked.years:
+        return True
+    held: set[str] = set()
+    for ev in cited:
+        held |= set(YEAR.findall(" ".join([ev.quote, ev.before, ev.heading or "", ev.title or "", ev.date or ""])))
+    return asked.years <= held
 
 
 def speaks_of_the_question(asked: Asked, quotes: Sequence[str]) -> bool:

@@ -61,3 +61,10 @@ def llama_server(model: Path, log: Path, api_key: str, alias: str) -> Iterator[s
     base = f"http://127.0.0.1:{port}/v1"
     with running(cmd, f"{base}/models", log, headers={"Authorization": f"Bearer {api_key}"}):
         yield base
+
+
+def serving(app, timeout: float = 30):
+    """An ASGI ``app`` served by a real uvicorn on a free loopback port, in a thread; yields its URL."""
+    from ui.api import serving_in_thread
+
+    return serving_in_thread(app, free_port(), timeout)

@@ -69,18 +69,27 @@ def test_empty_index_abstains_without_calling_the_llm(fake_assistant):
     assert "Paris talks" in answer.searched
 
 
-def test_stream_yields_text_then_the_verified_answer(fake_assistant, sample_dir):
-    from rag.types import Answer
+def test_stream_yields_sources_then_text_then_the_verified_answer(fake_assistant, sample_dir):
+    from rag.types import Answer, Sources
 
     assistant = fake_assistant("NOT IN SOURCES")
     assistant.ingest([sample_dir])
     events = list(assistant.stream("Where will Witkoff fly on Saturday?"))
-    assert all(isinstance(e, str) for e in events[:-1]) and isinstance(events[-1], Answer)
-    assert "".join(events[:-1]) == "NOT IN SOURCES"
+    assert isinstance(events[0], Sources) and isinstance(events[-1], Answer)
+    assert all(isinstance(e, str) for e in events[1:-1]) and "".join(events[1:-1]) == "NOT IN SOURCES"
+    sources = events[0]
+    _, evidence = assistant.generator.seen[-1]
+    assert [c.quote for c in sources.citations] == [e.quote for e in evidence]  # numbered as the model sees them
+    # The preview: the sources' own sentences, verified, numbered like the sources, before any token.
+    preview = sources.preview
+    assert preview is not None and not preview.abstained and "Rome" in preview.answer
+    for s in preview.sentences:
+        assert s.supported and " ".join(sources.citations[s.citations[0] - 1].quote.split()) == s.text
+    assert events[-1].timings.first_source is not None and events[-1].timings.first_source <= events[-1].timings.total
 
 
 def test_instruction_sentences_never_become_sources(fake_assistant, tmp_path):
-    from rag.evidence import looks_like_instruction
+    from rag.instructions import looks_like_instruction
 
     corpus = tmp_path / "c"
     corpus.mkdir()

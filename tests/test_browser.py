@@ -76,11 +76,14 @@ def test_paris_question_shows_answer_and_verbatim_citation_cards(server, browser
     ask(page, "Who attended the Paris talks?")
     cards = page.locator("#sources .card")
     assert cards.count() >= 1
-    for i in range(cards.count()):
-        quote = cards.nth(i).locator("mark").inner_text()
+    marks = page.locator("#sources .card mark")
+    for i in range(marks.count()):  # each quote, without its [n] label, is verbatim article text
+        quote = marks.nth(i).inner_text().split("]", 1)[1]
         assert any(quote in text or " ".join(quote.split()) in " ".join(text.split()) for text in ARTICLES.values()), (
             quote
         )
+    titles = [cards.nth(i).locator("b").first.inner_text() for i in range(cards.count())]
+    assert len(titles) == len(set(titles))  # one card per article
     chat = page.locator("#chat").inner_text()
     assert "Witkoff" in chat or "Rubio" in chat
     marker = page.locator("#chat a.cite").first

@@ -57,3 +57,43 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     env = {"RAG_HOME": str(tmp_path / "home"), "RAG_CHROMA_URL": f"http://127.0.0.1:{free_port()}"}
     result = CliRunner().invoke(main, ["status"], env=env)
     assert result.exit_code == 1 and "cannot reach the Chroma server" in result.output
+
+
+def test_two_processes_ingesting_overlapping_folders_at_once_both_land(chroma_url, tmp_path):
+    """Server mode takes many writers: two `rag ingest` processes, started together on
+    overlapping folders with one RAG_HOME (so one keyword index file), both succeed, and
+    every article is stored once, in Chroma and in the keyword index."""
+    import os
+    import subprocess
+    from itertools import islice
+
+    from evals.archives import iter_records
+
+    stories = list(islice(iter_records("bbc"), 90))
+    folders = [tmp_path / "first", tmp_path / "second"]
+    for folder, part in zip(folders, (stories[:60], stories[30:]), strict=True):
+        folder.mkdir()
+        for story in part:
+            (folder / f"{story['id']}.txt").write_text(story["text"], encoding="utf-8")
+    env = {**os.environ, "RAG_HOME": str(tmp_path / "home"), "RAG_CHROMA_URL": chroma_url,
+           "RAG_COLLECTION": "two_writers", "RAG_INGEST_BATCH_CHUNKS": "32"}  # fmt: skip
+    rag = str(Path(sys.executable).parent / "rag")
+    procs = [
+        subprocess.Popen([rag, "ingest", str(folder)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for folder in folders
+    ]
+    outputs = [p.communicate(timeout=600)[0].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+
+    settings = Settings(home=tmp_path / "home", chroma_url=chroma_url, llm="extractive", collection="two_writers")
+    assistant = Assistant(settings)
+    articles = assistant.store.articles()
+    assert len(articles) == 90, outputs
+    chunks = list(assistant.store.iter_chunks())
+    assert len({(c.article_id, c.start) for c in chunks}) == len(chunks)  # no chunk twice
+    # The keyword index (one SQLite file, written by both) holds every chunk once too.
+    assistant.search("warm-up", 1)
+    assert assistant.keyword.count() == len(chunks)
+    # A story only the first folder had, and one only the second had, are both found.
+    for story in (stories[0], stories[-1]):
+        assert any(p.title == story["title"] for p in assistant.search(story["title"], 5))

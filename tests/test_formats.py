@@ -99,6 +99,40 @@ def test_dates_normalise_or_become_unknown():
     assert normalise_date("not a date") is None
 
 
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nBT (Plain text in a PDF) Tj ET\n%%EOF\n", "PDF"),
+        (b"\x89PNG\r\n\x1a\n" + b"IHDR" * 50, "PNG"),
+        (b"\xff\xd8\xff\xe0" + b"JFIF" * 50, "JPEG"),
+        (b"PK\x03\x04" + b"word/document.xml" * 20, "ZIP"),
+        (b"\x1f\x8b\x08" + b"abc" * 50, "gzip"),
+    ],
+)
+def test_binary_files_renamed_as_text_are_named_by_kind(tmp_path, data, kind):
+    from index.loader import LoadError, decode
+
+    with pytest.raises(LoadError, match=f"binary file \\({kind}"):
+        decode(data)
+
+
+def test_random_bytes_without_nul_are_binary_and_news_in_legacy_encodings_is_text():
+    import random
+
+    from index.loader import LoadError, decode
+
+    for seed in range(20):
+        rng = random.Random(seed)
+        for size in (64, 600, 4096):
+            with pytest.raises(LoadError, match="binary"):
+                decode(bytes(rng.randrange(1, 256) for _ in range(size)))
+    # Control characters in the C1 range are what cp1252 text never has and bytes read as latin-1 do.
+    with pytest.raises(LoadError, match="control characters"):
+        decode(("Plain words " + "\x85\x90\x9d" * 40).encode("utf-8"))
+    french = "Après l'été, le marché de Noël a ouvert à Lyon. Les élèves ont visité la cathédrale. " * 8
+    assert decode(french.encode("latin-1")) == french
+
+
 def test_bad_inputs_are_named_and_the_rest_is_ingested(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)

@@ -45,7 +45,23 @@ def test_chat_streams_then_shows_the_answer_with_markers_and_source_cards(fake_a
     chat, cards, box = outputs[-1]
     assert box == "" and chat[0] == {"role": "user", "content": escape(question)}
     assert 'href="#cite-1"' in chat[-1]["content"] and "Rome" in chat[-1]["content"]
-    assert 'id="cite-1"' in cards and "<mark>Witkoff will fly to Rome on Saturday" in cards
+    assert 'id="cite-1"' in cards and "<sup>[1]</sup>Witkoff will fly to Rome on Saturday" in cards
+    # Before any draft: the source cards and the verified preview, then the draft under it.
+    first_chat, first_cards, _ = outputs[0]
+    assert "Preview" in first_chat[-1]["content"] and "Rome" in first_chat[-1]["content"]
+    assert first_cards.count('class="card"') >= 1 and f'id="cite-{n}"' in first_cards
+    assert "Draft, being verified" in outputs[1][0][-1]["content"]
+
+
+def test_what_verification_cut_from_the_draft_is_shown_with_its_reason(fake_assistant, sample_dir):
+    assistant = fake_assistant()
+    assistant.ingest([sample_dir])
+    question = "Where will Witkoff fly on Saturday?"
+    n = source_number(assistant, question, "fly to Rome")
+    assistant.generator.replies.append(f"Witkoff will fly to Rome on Saturday [{n}]. He will meet 12 cardinals [{n}].")
+    chat, _, _ = list(ChatHandler(assistant).respond(question, []))[-1]
+    shown = chat[-1]["content"]
+    assert "1 drafted sentence not shown" in shown and "<li>He will meet 12 cardinals." in shown
 
 
 def test_abstention_is_shown_with_what_was_searched(fake_assistant, sample_dir):
@@ -168,7 +184,35 @@ def test_only_http_links_are_rendered_on_cards():
     citation = Citation(n=1, article_id="a1", title="T", quote="Q.", start=0, end=2, chunk_id="c1", passage="Q.",
                         passage_start=0,
                         url="javascript:alert(document.cookie)")  # fmt: skip
-    assert "<a " not in _card(citation) and "javascript" not in _card(citation)
+    assert "<a " not in _card([citation]) and "javascript" not in _card([citation])
+
+
+def test_sources_are_grouped_one_card_per_article_with_every_quote_highlighted():
+    from rag.printing import format_answer
+    from rag.types import Answer, Citation
+    from ui.render import sources_html
+
+    passage = "Rubio met Barrot. Witkoff met Macron. They flew home."
+    other = "The talks in Rome begin on Saturday."
+
+    def cite(n, quote, article="paris", text=passage, title="Paris talks"):
+        start = text.index(quote)
+        return Citation(n=n, article_id=article, title=title, quote=quote, start=100 + start,
+                        end=100 + start + len(quote), chunk_id="c", passage=text, passage_start=100)  # fmt: skip
+
+    citations = [cite(1, "Rubio met Barrot."), cite(2, "The talks in Rome begin on Saturday.", "rome", other, "Rome"),
+                 cite(3, "Witkoff met Macron.")]  # fmt: skip
+    answer = Answer(question="Who met?", answer="Rubio met Barrot [1]. Talks begin [2]. Witkoff met Macron [3].",
+                    abstained=False, citations=citations)  # fmt: skip
+    cards = sources_html(answer)
+    assert cards.count('class="card"') == 2  # two articles, not three citations
+    paris = cards[: cards.index("Rome</b>")]
+    assert "[1][3]" in paris and paris.count("<mark") == 2 and paris.count("Rubio met Barrot.") == 1
+    assert paris.index('id="cite-1"') < paris.index('id="cite-3"') and 'id="cite-2"' in cards
+    printed = format_answer(answer)
+    assert (
+        printed.count("Paris talks") == 1 and "[1][3] Paris talks" in printed and "[3] “Witkoff met Macron.”" in printed
+    )
 
 
 def test_the_page_config_carries_nothing_of_the_corpus(fake_assistant, tmp_path):

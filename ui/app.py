@@ -19,8 +19,8 @@ from typing import Any
 
 from rag.assistant import Assistant
 from rag.retriever import Filters
-from rag.types import Answer
-from ui.render import CSS, answer_markdown, escape, sources_html
+from rag.types import Answer, Sources
+from ui.render import CSS, answer_markdown, cards_html, escape, preview_markdown, sources_html
 
 EXAMPLES = [
     "Who attended the Paris talks?",
@@ -77,13 +77,18 @@ class ChatHandler:
         try:
             filters = Filters(since=_date(since, "From"), until=_date(until, "To"), source=source or None)
             assistant = self._for(backend, top_k)
-            draft = ""
+            draft, lead, cards = "", "", sources_html(None)
             for event in assistant.stream(message, filters, [_unescape(h) for h in history]):
-                if isinstance(event, Answer):
+                if isinstance(event, Sources):
+                    # Sources (and a verified preview) before the model's first token.
+                    lead, cards = preview_markdown(event), cards_html(event.citations)
+                    yield chat + [{"role": "assistant", "content": lead}], cards, ""
+                elif isinstance(event, Answer):
                     yield chat + [{"role": "assistant", "content": answer_markdown(event)}], sources_html(event), ""
                 else:
                     draft += event
-                    yield chat + [{"role": "assistant", "content": escape(draft) + " …"}], sources_html(None), ""
+                    content = f"{lead}\n\n*Draft, being verified:* {escape(draft)} …" if lead else escape(draft) + " …"
+                    yield chat + [{"role": "assistant", "content": content}], cards, ""
         except Exception as exc:  # shown in the chat, never a crashed app
             yield chat + [{"role": "assistant", "content": f"**Error:** {escape(str(exc))}"}], sources_html(None), ""
 

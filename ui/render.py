@@ -11,7 +11,7 @@ import html
 import re
 
 from lang.text import shown
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, Sources
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
@@ -39,7 +39,25 @@ def answer_markdown(answer: Answer) -> str:
         markers = "".join(marker(n) for n in sentence.citations)
         flag = " **(unsupported)**" if not sentence.supported else ""
         parts.append(f"{escape(sentence.text)}{markers}{flag}")
-    return " ".join(parts)
+    return " ".join(parts) + _dropped_note(answer)
+
+
+def _dropped_note(answer: Answer) -> str:
+    """What verification cut from the draft, and why: the switch from draft to answer explained."""
+    if not answer.dropped:
+        return ""
+    items = "".join(f"<li>{html.escape(shown(s.text))} ({html.escape(s.reason)})</li>" for s in answer.dropped)
+    count = len(answer.dropped)
+    label = f"{count} drafted sentence{'s' if count > 1 else ''} not shown: not stated by the sources cited"
+    return f"\n\n<details><summary>{label}</summary><ul>{items}</ul></details>"
+
+
+def preview_markdown(sources: Sources) -> str:
+    """The chat message while the model drafts: the verified extractive preview, or the sources' count."""
+    articles = len({c.article_id for c in sources.citations})
+    if sources.preview is None:
+        return f"*Reading {len(sources.citations)} sentences of {articles} articles…*"
+    return f"*Preview, the sources' own words (the model's answer follows):* {answer_markdown(sources.preview)}"
 
 
 def web_link(url: str | None) -> bool:
@@ -47,38 +65,78 @@ def web_link(url: str | None) -> bool:
     return bool(url) and re.match(r"(?i)https?://[^\s\x00-\x1f]+$", url.strip()) is not None
 
 
-def _card(c: Citation) -> str:
-    def e(text: str) -> str:
-        return html.escape(shown(text))
+def _e(text: str) -> str:
+    return html.escape(shown(text))
 
-    local_start, local_end = c.start - c.passage_start, c.end - c.passage_start
-    passage = c.passage
-    if 0 <= local_start <= local_end <= len(passage) and passage[local_start:local_end] == c.quote:
-        body = f"{e(passage[:local_start])}<mark>{e(c.quote)}</mark>{e(passage[local_end:])}"
-    else:  # cannot happen with offsets from the store; show the quote alone rather than a wrong highlight
-        body = f"<mark>{e(c.quote)}</mark>"
-    meta = " · ".join(e(x) for x in (c.date or "undated", c.source or "", c.article_id) if x)
-    link = f' <a href="{e(c.url)}" target="_blank" rel="noopener noreferrer">link</a>' if web_link(c.url) else ""
+
+def by_article(citations: list[Citation]) -> list[list[Citation]]:
+    """Citations grouped by the article they quote, articles in order of their first citation."""
+    groups: dict[str, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(c.article_id, []).append(c)
+    return list(groups.values())
+
+
+def _passage_html(passage: str, passage_start: int, quotes: list[Citation]) -> str:
+    """One passage with each of its cited quotes highlighted (and anchored for its marker)."""
+    out, at = [], 0
+    for c in sorted(quotes, key=lambda c: c.start):
+        s, e = c.start - passage_start, c.end - passage_start
+        if not (at <= s <= e <= len(passage) and passage[s:e] == c.quote):
+            continue  # overlapping or out of the passage: shown alone below rather than wrongly
+        out.append(
+            f'{_e(passage[at:s])}<mark id="cite-{c.n}" title="source {c.n}"><sup>[{c.n}]</sup>{_e(c.quote)}</mark>'
+        )
+        at = e
+    return "".join(out) + _e(passage[at:])
+
+
+def _card(citations: list[Citation]) -> str:
+    """One article: its title and metadata once, each cited passage with its quotes highlighted."""
+    first = citations[0]
+    passages: dict[int, tuple[str, list[Citation]]] = {}
+    for c in citations:
+        passages.setdefault(c.passage_start, (c.passage, []))[1].append(c)
+    shown_ids = set()
+    bodies = []
+    for start, (passage, quotes) in sorted(passages.items()):
+        body = _passage_html(passage, start, quotes)
+        shown_ids |= {c.n for c in quotes if f'id="cite-{c.n}"' in body}
+        bodies.append(f"<div class='passage'>{body}</div>")
+    for c in citations:  # a quote its passage could not place (never with offsets from the store)
+        if c.n not in shown_ids:
+            bodies.append(f"<div class='passage'><mark id=\"cite-{c.n}\"><sup>[{c.n}]</sup>{_e(c.quote)}</mark></div>")
+    numbers = "".join(f"[{c.n}]" for c in citations)
+    meta = " · ".join(_e(x) for x in (first.date or "undated", first.source or "", first.article_id) if x)
+    link = (
+        f' <a href="{_e(first.url)}" target="_blank" rel="noopener noreferrer">link</a>' if web_link(first.url) else ""
+    )
     return (
-        f'<div class="card" id="cite-{c.n}"><div class="card-head"><span class="num">[{c.n}]</span> '
-        f"<b>{e(c.title)}</b></div><div class='meta'>{meta}{link}</div>"
-        f"<div class='passage'>{body}</div></div>"
+        f'<div class="card"><div class="card-head"><span class="num">{numbers}</span> '
+        f"<b>{_e(first.title)}</b></div><div class='meta'>{meta}{link}</div>{''.join(bodies)}</div>"
     )
 
 
 def sources_html(answer: Answer | None) -> str:
-    """The sources panel: one card per citation, its quote highlighted in its passage."""
+    """The sources panel: one card per article, each quoted sentence highlighted in its passage."""
     if answer is None:
-        return "<div class='sources empty'>Sources appear here, one card per citation.</div>"
+        return "<div class='sources empty'>Sources appear here, one card per article.</div>"
     if answer.abstained or not answer.citations:
         searched = html.escape(answer.searched)
         return f"<div class='sources empty'>No sources: the articles do not say. Searched for: <i>{searched}</i></div>"
-    return "<div class='sources'>" + "".join(_card(c) for c in answer.citations) + "</div>"
+    return cards_html(answer.citations)
+
+
+def cards_html(citations: list[Citation]) -> str:
+    return "<div class='sources'>" + "".join(_card(group) for group in by_article(citations)) + "</div>"
 
 
 CSS = """
-.card{border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;margin:0 0 8px 0;scroll-margin-top:12px}
-.card:target{outline:3px solid #f2b705}
+.card{border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;margin:0 0 8px 0}
+.card mark{scroll-margin-top:12px}
+.card mark:target{outline:3px solid #f2b705}
+.card mark sup{color:#57606a;font-size:0.75em;margin-right:2px}
+.card .passage + .passage{border-top:1px dashed #d0d7de;margin-top:6px;padding-top:6px}
 .card .meta{color:#57606a;font-size:0.85em;margin:2px 0 6px 0}
 .card .passage{white-space:pre-wrap;line-height:1.4}
 .card mark{background:#fff2a8;padding:0 2px}

@@ -19,6 +19,7 @@ from rag.assistant import Assistant
 from rag.evidence import select_evidence
 from rag.prompts import build_messages
 from rag.settings import Settings
+from rag.types import Sources
 
 QUESTIONS = [
     "Who attended the Paris talks?",
@@ -42,13 +43,17 @@ def main() -> dict:
         gen = assistant.generator
         warm_up = assistant.warm_up()  # both models loaded, the prompt's fixed prefix evaluated
 
-        totals, firsts, bare, rows = [], [], [], []
+        totals, firsts, sources, previews, bare, rows = [], [], [], [], [], []
         for question in QUESTIONS:
             gen.warm_up()  # the cache holds the fixed prefix, not the last question's prompt
-            answer = assistant.ask(question)
+            events = list(assistant.stream(question))
+            answer = events[-1]
+            previews.append(any(isinstance(e, Sources) and e.preview is not None for e in events))
             totals.append(answer.timings.total)
             if answer.timings.first_token is not None:
                 firsts.append(answer.timings.first_token)
+            if answer.timings.first_source is not None:
+                sources.append(answer.timings.first_source)
             if answer.abstained and not answer.raw_answer:
                 rows.append((question, answer.timings.total, None))
                 continue
@@ -72,6 +77,8 @@ def main() -> dict:
         "warm_up_s": round(warm_up, 2),
         "answer_total_s": summary(totals),
         "first_token_s": summary(firsts) if firsts else None,
+        "first_source_s": summary(sources) if sources else None,
+        "questions_with_a_preview": sum(previews),
         "bare_llama_cpp_s": summary(bare) if bare else None,
         "ratio_end_to_end_over_bare": round(sum(t for t, _ in paired) / sum(b for _, b in paired), 3)
         if paired
@@ -82,12 +89,15 @@ def main() -> dict:
     path = write("answer_latency", result)
     print(f"answer latency over {len(QUESTIONS)} questions (local model, 2 threads):")
     print(f"  end to end   p50 {result['answer_total_s']['p50']:.2f}s  p95 {result['answer_total_s']['p95']:.2f}s")
+    if sources:
+        print(f"  first source p50 {result['first_source_s']['p50']:.2f}s  p95 {result['first_source_s']['p95']:.2f}s")
     if firsts:
         print(f"  first token  p50 {result['first_token_s']['p50']:.2f}s  p95 {result['first_token_s']['p95']:.2f}s")
     if bare:
         print(
             f"  bare llama   p50 {result['bare_llama_cpp_s']['p50']:.2f}s  ratio {result['ratio_end_to_end_over_bare']}"
         )
+    print(f"  a verified preview with the sources on {sum(previews)} of {len(QUESTIONS)} questions")
     print(f"  warm-up {result['warm_up_s']}s, peak RSS {result['peak_rss_mb']} MB -> {path}")
     return result
 
