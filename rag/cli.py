@@ -181,7 +181,91 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Start the chat in the browser."""
     from ui.app import launch
 
-    launch(_assistant(ctx), host=host, port=port)
+    assistant = _assistant(ctx)
+    _schedule_feeds(assistant)
+    launch(assistant, host=host, port=port)
+
+
+def _schedule_feeds(assistant) -> None:
+    """Keep the feeds up to date in the background when RAG_FEEDS_EVERY asks for it."""
+    if assistant.settings.feeds_every > 0:
+        from rag.feeds import FeedScheduler
+
+        FeedScheduler(_feeds(assistant), assistant.settings.feeds_every).start()
+        click.echo(f"feeds: updated every {assistant.settings.feeds_every:g} s")
+
+
+def _feeds(assistant):
+    from rag.feeds import Feeds
+
+    return Feeds(assistant, assistant.settings.feeds_timeout, assistant.settings.feeds_max_bytes)
+
+
+@main.group()
+def feeds() -> None:
+    """Follow RSS/Atom feeds: add, list, remove, update (fetches only the feeds you add)."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.pass_context
+def feeds_add(ctx: click.Context, url: str) -> None:
+    """Subscribe to the feed at URL (its items are fetched by `rag feeds update`)."""
+    from rag.feeds import FeedError
+
+    try:
+        _feeds(_assistant(ctx)).add(url)
+    except FeedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"added {url}")
+
+
+@feeds.command("remove")
+@click.argument("url")
+@click.pass_context
+def feeds_remove(ctx: click.Context, url: str) -> None:
+    """Unsubscribe from URL (articles already ingested stay; `rag delete` removes one)."""
+    from rag.feeds import FeedError
+
+    try:
+        _feeds(_assistant(ctx)).remove(url)
+    except FeedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"removed {url}")
+
+
+@feeds.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def feeds_list(ctx: click.Context, as_json: bool) -> None:
+    """The subscribed feeds, with how many of their items were ingested."""
+    listed = _feeds(_assistant(ctx)).list()
+    if as_json:
+        _print_json(listed)
+        return
+    for f in listed:
+        click.echo(f"{f['url']}  {f['title'] or '(not fetched yet)'}  {f['items']} items")
+    if not listed:
+        click.echo("no feeds (rag feeds add URL)")
+
+
+@feeds.command("update")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def feeds_update(ctx: click.Context, as_json: bool) -> None:
+    """Fetch the feeds and their new or updated items, and ingest them.
+
+    Exit status: 0 all fetched, 1 some feed or item failed (the rest ingested).
+    """
+    report = _run(lambda: _feeds(_assistant(ctx)).update())
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        click.echo(report.summary())
+        for url, reason in report.failed:
+            click.echo(f"  failed: {url}: {reason}")
+    if report.failed:
+        ctx.exit(1)
 
 
 @main.command()
@@ -193,7 +277,9 @@ def api(ctx: click.Context, host: str | None, port: int | None) -> None:
     from ui.api import serve_api
 
     settings: Settings = ctx.obj
-    serve_api(_assistant(ctx), host or settings.api_host, port or settings.api_port, settings.api_key)
+    assistant = _assistant(ctx)
+    _schedule_feeds(assistant)
+    serve_api(assistant, host or settings.api_host, port or settings.api_port, settings.api_key)
 
 
 def _register_eval() -> None:

@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8088
     api_key: str | None = Field(default=None, description="Bearer token the HTTP API requires (RAG_API_KEY).")
+    feeds_every: float = Field(
+        default=0.0, ge=0.0, description="`rag serve`/`rag api` update the feeds every N seconds (0: never)."
+    )
+    feeds_timeout: float = Field(default=20.0, gt=0.0, description="Seconds one feed or page request may take.")
+    feeds_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0, description="Largest feed or page read.")
 
     def field_map(self) -> FieldMap:
         """The JSON field names to read, defaults overridden by RAG_FIELDS_* settings."""

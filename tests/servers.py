@@ -68,3 +68,45 @@ def serving(app, timeout: float = 30):
     from ui.api import serving_in_thread
 
     return serving_in_thread(app, free_port(), timeout)
+
+
+class Site:
+    """A real HTTP server on loopback serving ``routes`` (path -> (status, headers, body)),
+    counting the requests per path; routes can be changed while it runs."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        site = self
+        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.hits: dict[str, int] = {}
+        self.delay: dict[str, float] = {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+                path = self.path
+                site.hits[path] = site.hits.get(path, 0) + 1
+                time.sleep(site.delay.get(path, 0.0))
+                status, headers, body = site.routes.get(path, (404, {"Content-Type": "text/plain"}, b"not found"))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Site:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
