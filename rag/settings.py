@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     embed_model_path: Path | None = Field(
         default=None, description="A sentence-transformers model folder; default: the bundled all-MiniLM-L6-v2."
     )
+    embed_url: str | None = Field(
+        default=None, description="An OpenAI-compatible /v1 base URL to embed with instead of the local model."
+    )
+    embed_model: str = Field(default="all-MiniLM-L6-v2", description="The model name asked of RAG_EMBED_URL.")
 
     # Retrieval and evidence.
     retrieval: Literal["hybrid", "vector"] = Field(default="hybrid", description="BM25 + vector fused, or vector only.")

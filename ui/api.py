@@ -8,6 +8,8 @@ Routes (all under ``/v1``, JSON; errors are ``{"error": {"message", "type", "cod
   top-level field ``rag`` holds ``citations``, ``sentences`` (with ``supported``),
   ``abstained``, ``why``, ``searched`` and ``timings``. Extra request fields ``since``,
   ``until`` (YYYY-MM-DD) and ``source`` filter the articles.
+- ``POST /v1/embeddings``: the index's own embedding model, for hosts that embed
+  through this one (``RAG_EMBED_URL``).
 - ``GET /v1/models``, ``POST /v1/search``, ``POST /v1/ingest`` (multipart files, or a
   JSONL body), ``GET /v1/articles``, ``DELETE /v1/articles/{id}``.
 
@@ -93,6 +95,20 @@ class ChatRequest(FilterFields):
         return messages
 
 
+class EmbeddingsRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")  # user, dimensions: accepted, not used
+    model: str
+    input: str | list[str] = Field(min_length=1)
+    encoding_format: str = "float"
+
+    @field_validator("encoding_format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        if value not in ("float", "base64"):
+            raise ValueError("encoding_format must be 'float' or 'base64'")
+        return value
+
+
 class SearchRequest(FilterFields):
     query: str = Field(min_length=1)
     k: int = Field(default=10, ge=1, le=100)
@@ -166,6 +182,23 @@ def create_app(assistant: Assistant, api_key: str | None = None) -> FastAPI:
             "rag": _rag_field(answer),
         }  # fmt: skip
 
+    @app.post("/v1/embeddings")
+    def embeddings(body: EmbeddingsRequest) -> dict[str, Any]:
+        """The index's own embedding model, for other hosts that embed through this one."""
+        served = assistant.embedder.name
+        if body.model != served:
+            raise ApiError(404, f"model {body.model!r} is not served here; this server embeds with {served!r}",
+                           "not_found_error", "model_not_found")  # fmt: skip
+        texts = [body.input] if isinstance(body.input, str) else body.input
+        if any(not isinstance(t, str) or not t for t in texts):
+            raise ApiError(400, "input must be a non-empty string or a list of non-empty strings")
+        vectors = _call(lambda: assistant.embedder.embed(texts))
+        data = [
+            {"object": "embedding", "index": i, "embedding": _encoded(v, body.encoding_format)}
+            for i, v in enumerate(vectors)
+        ]
+        return {"object": "list", "data": data, "model": served, "usage": {"prompt_tokens": 0, "total_tokens": 0}}
+
     @app.post("/v1/search")
     def search(body: SearchRequest) -> dict[str, Any]:
         passages = _call(lambda: assistant.search(body.query, body.k, body.filters()))
@@ -226,6 +259,16 @@ def create_app(assistant: Assistant, api_key: str | None = None) -> FastAPI:
     return app
 
 
+def _encoded(vector: list[float], encoding: str) -> list[float] | str:
+    """A vector as floats, or as OpenAI's base64 of little-endian float32 (what its client asks for)."""
+    if encoding == "float":
+        return vector
+    import base64
+    import struct
+
+    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+
+
 def _describe(error: dict[str, Any]) -> str:
     where = ".".join(str(x) for x in error.get("loc", ()) if x != "body")
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
@@ -239,7 +282,7 @@ def _safe_name(name: str) -> str:
 
 def _call(fn):
     """The assistant's user-facing errors as HTTP errors (a bad question 400, the index 503)."""
-    from index.embedder import ModelMissingError
+    from index.embedder import EmbeddingServiceError, ModelMissingError
     from index.store import StoreError
     from rag.llm import LLMError
 
@@ -247,7 +290,7 @@ def _call(fn):
         return fn()
     except ValueError as exc:
         raise ApiError(400, str(exc)) from exc
-    except (ModelMissingError, StoreError, LLMError) as exc:
+    except (ModelMissingError, EmbeddingServiceError, StoreError, LLMError) as exc:
         raise ApiError(503, str(exc), "server_error") from exc
 
 
