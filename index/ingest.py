@@ -363,3 +363,26 @@ def sync_keyword_index(store: ChunkStore, keyword: KeywordIndex) -> int:
     extra = sorted(indexed - stored)
     keyword.delete_ids(extra)
     return len(missing) + len(extra)
+
+
+# Clocks of hosts writing to one Chroma server differ a little: look this far back.
+CATCH_UP_MARGIN_US = 30_000_000
+
+
+def catch_up_keyword_index(store: ChunkStore, keyword: KeywordIndex) -> int:
+    """Add to the keyword index the chunks other hosts wrote since it last looked.
+
+    One metadata query for the ids written after the last sequence seen (less a margin
+    for clock skew), and the texts of those it does not hold: no scan of every id per
+    question. Chunks deleted elsewhere are dropped lazily by retrieval when the keyword
+    index returns an id the store no longer has (``rag.retriever``). Returns how many
+    chunks were added.
+    """
+    seen = keyword.get_state("ingest_seq")
+    recent = store.chunk_ids_since(seen - CATCH_UP_MARGIN_US if seen else 0)
+    new = sorted(set(recent) - keyword.has(recent))
+    if new:
+        keyword.add(store.chunks(new))
+    if recent:
+        keyword.set_state("ingest_seq", max(seen, *recent.values()))
+    return len(new)

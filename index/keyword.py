@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, date_int INTEGER, source TEXT
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
     chunk_id UNINDEXED, text, variants, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -127,6 +128,27 @@ class KeywordIndex:
                 conn.execute("DELETE FROM chunk_fts WHERE chunk_id = ?", (chunk_id,))
                 conn.execute("DELETE FROM chunks WHERE chunk_id = ?", (chunk_id,))
             conn.execute("COMMIT")
+
+    def has(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` the index holds."""
+        ids = list(ids)
+        held: set[str] = set()
+        with self._lock:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                marks = ",".join("?" * len(part))
+                held.update(
+                    r[0] for r in self.conn.execute(f"SELECT chunk_id FROM chunks WHERE chunk_id IN ({marks})", part)
+                )
+        return held
+
+    def get_state(self, key: str, default: int = 0) -> int:
+        row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else default
+
+    def set_state(self, key: str, value: int) -> None:
+        with self._lock:
+            self.conn.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (key, int(value)))
 
     def ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT chunk_id FROM chunks")}

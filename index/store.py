@@ -7,6 +7,7 @@ that scores are plain cosine similarities (llama-index reports ``exp(-distance)`
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from index.types import Chunk, Passage
 
 # Chroma has a limit on one call's batch; stay well under it.
 _BATCH = 1000
+INGEST_SEQ = "ingest_seq"
 
 
 class StoreError(RuntimeError):
@@ -116,11 +118,14 @@ class ChunkStore:
 
         if len(chunks) != len(embeddings):
             raise ValueError(f"{len(chunks)} chunks but {len(embeddings)} embeddings")
+        # When the batch was written (microseconds since the epoch): other hosts' keyword
+        # indexes ask Chroma for what came since they last looked (``chunk_ids_since``).
+        seq = time.time_ns() // 1000
         nodes = [
             TextNode(
                 id_=chunk.chunk_id,
                 text=chunk.text,
-                metadata=dict(chunk.metadata),
+                metadata={**chunk.metadata, INGEST_SEQ: seq},
                 embedding=list(vector),
                 relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.article_id)},
             )
@@ -153,6 +158,34 @@ class ChunkStore:
             if len(got["ids"]) < _BATCH:
                 return ids
             offset += _BATCH
+
+    def chunk_ids_since(self, seq: int) -> dict[str, int]:
+        """``chunk_id -> ingest sequence`` of the chunks written after ``seq`` (by any host).
+
+        One metadata query, not a scan: what a keyword index on another host needs to
+        learn of new chunks before a question.
+        """
+        out: dict[str, int] = {}
+        offset = 0
+        while True:
+            got = self.collection.get(
+                where={INGEST_SEQ: {"$gt": seq}}, include=["metadatas"], limit=_BATCH, offset=offset
+            )
+            out.update({i: int(m[INGEST_SEQ]) for i, m in zip(got["ids"], got["metadatas"], strict=True)})
+            if len(got["ids"]) < _BATCH:
+                return out
+            offset += _BATCH
+
+    def chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        """The chunks ``ids`` with their text and metadata (those that exist)."""
+        out: list[Chunk] = []
+        for i in range(0, len(ids), _BATCH):
+            got = self.collection.get(ids=list(ids[i : i + _BATCH]), include=["documents", "metadatas"])
+            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                out.append(
+                    Chunk(chunk_id, str(meta["article_id"]), text, int(meta["start"]), int(meta["end"]), dict(meta))
+                )
+        return out
 
     def chunk_ids(self, article_id: str) -> set[str]:
         return set(self.collection.get(where={"article_id": article_id}, include=[])["ids"])

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from index.embedder import Embedder, make_embedder
-from index.ingest import Ingestor, IngestReport, sync_keyword_index
+from index.ingest import Ingestor, IngestReport, catch_up_keyword_index, sync_keyword_index
 from index.keyword import KeywordIndex
 from index.lock import IndexLock
 from index.store import ChunkStore
@@ -190,8 +190,13 @@ class Assistant:
         """Ranked passages for ``query``; no LLM is called."""
         self._fresh()
         if not self._synced:
-            sync_keyword_index(self.store, self.keyword)
+            began = time.time_ns() // 1000
+            sync_keyword_index(self.store, self.keyword)  # every id, once per process
+            self.keyword.set_state("ingest_seq", began)
             self._synced = True
+        elif self.settings.chroma_url:
+            # Other hosts may write to the same server: learn what they wrote since.
+            catch_up_keyword_index(self.store, self.keyword)
         return self.retriever.retrieve(query, k or self.settings.top_k, filters)
 
     def standalone_question(self, question: str, history: Sequence[str] = ()) -> str:

@@ -136,6 +136,9 @@ class HybridRetriever:
         known = {p.chunk_id: p for p in dense}
         missing = [i for i in order[: 3 * k] if i not in known]
         known.update({p.chunk_id: p for p in self.store.passages(missing, vector)})
+        gone = [i for i in missing if i not in known]
+        if gone:  # deleted from the store by another host: the keyword index forgets them too
+            self.keyword.delete_ids(gone)
         for chunk_id, boost in signal_boosts(query, known).items():
             fused[chunk_id] = fused.get(chunk_id, 0.0) + boost
         return [known[i] for i in sorted(fused, key=lambda i: -fused[i]) if i in known]

@@ -97,3 +97,46 @@ def test_two_processes_ingesting_overlapping_folders_at_once_both_land(chroma_ur
     # A story only the first folder had, and one only the second had, are both found.
     for story in (stories[0], stories[-1]):
         assert any(p.title == story["title"] for p in assistant.search(story["title"], 5))
+
+
+def test_a_second_host_learns_of_another_host_s_writes_and_deletes(chroma_url, tmp_path, real_embedder):
+    """Two app hosts (two RAG_HOMEs, so two keyword indexes) on one Chroma server: what one
+    ingests or deletes reaches the other's keyword search without a scan of every id."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "RAG_HOME": str(tmp_path / "host-a"), "RAG_CHROMA_URL": chroma_url,
+           "RAG_COLLECTION": "two_hosts", "RAG_LLM": "extractive"}  # fmt: skip
+    rag = str(Path(sys.executable).parent / "rag")
+
+    def host_a(*args: str) -> str:
+        done = subprocess.run([rag, *args], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    host_a("ingest", str(SAMPLE))
+    settings = Settings(home=tmp_path / "host-b", chroma_url=chroma_url, llm="extractive", collection="two_hosts")
+    host_b = Assistant(settings, embedder=real_embedder)
+    assert host_b.search("Witkoff Rome", 3)  # the first question syncs every id, once
+    scans = []
+    original = host_b.store.all_ids
+    host_b.store.all_ids = lambda: scans.append(1) or original()
+
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "quokka.txt").write_text(
+        "date 2025-05-02 Quokka census\n\nRangers on Rottnest Island counted 12,000 quokkas in the spring census."
+    )
+    host_a("ingest", str(news))
+    before = host_b.keyword.count()
+    hits = host_b.keyword.search("quokkas Rottnest", 5)  # not there until B asks a question
+    assert hits == []
+    found = host_b.search("quokkas Rottnest census", 3)
+    assert found[0].title == "Quokka census" and host_b.keyword.count() > before
+    assert host_b.keyword.search("quokkas Rottnest", 5)  # B's BM25 has it now
+
+    host_a("delete", found[0].article_id)
+    after = host_b.search("quokkas Rottnest census", 3)
+    assert all(p.title != "Quokka census" for p in after)
+    assert host_b.keyword.search("quokkas Rottnest", 5) == []  # forgotten on B too
+    assert scans == []  # no scan of every id after the first question
