@@ -487,6 +487,49 @@ def _verify_claim(
     return valid, support, reason
 
 
+_LIST_ITEM = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3}$")
+
+
+def _enumeration(claim: str) -> list[str]:
+    """The items of a bare list of names ("A B, C D and E F."), or [] for any other sentence."""
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", claim.strip().rstrip(".")) if i.strip()]
+    if len(items) < 3 or not all(_LIST_ITEM.match(i) and i[0].isupper() for i in items):
+        return []
+    return items
+
+
+def _trim_list(
+    claim: str, cited: list[int], evidence: Sequence[Evidence], scorer: SupportScorer, asked: Asked,
+    articles: Mapping[str, str],
+) -> AnswerSentence | None:  # fmt: skip
+    """A bare list of names whose cited article lacks some of them, without those names.
+
+    "Rubio, Witkoff, Barrot and Sauter [4][5]" citing the Paris story, which never names
+    Barrot: each name is a claim of its own, so the names that story holds stand (verified
+    again, as one sentence, against that one article) and the others are left out.
+    """
+    items = _enumeration(claim)
+    if not items:
+        return None
+    best: tuple[list[str], list[int]] = ([], [])
+    for group in _by_article(evidence, cited):
+        held = set(words(" ".join(f"{evidence[n - 1].quote} {evidence[n - 1].passage}" for n in group)))
+        kept = [i for i in items if all(name_in(w, held) for w in names(i))]
+        if len(kept) > len(best[0]):
+            best = (kept, group)
+    kept, group = best
+    if not kept or len(kept) == len(items):
+        return None
+    text = ", ".join(kept[:-1]) + f" and {kept[-1]}." if len(kept) > 1 else f"{kept[0]}."
+    citations, support, _ = _verify_claim(text, group, evidence, scorer, asked, articles)
+    if not support.supported:
+        return None
+    left_out = ", ".join(i for i in items if i not in kept)
+    return AnswerSentence(
+        text, citations, True, support.score, f"names the cited article does not hold left out: {left_out}"
+    )
+
+
 def verify_answer(
     text: str,
     evidence: Sequence[Evidence],
@@ -512,6 +555,13 @@ def verify_answer(
         supported = all(support.supported for _, support, _ in results)
         score = min(support.score for _, support, _ in results)
         reason = "; ".join(dict.fromkeys(r for _, _, r in results if r))
+        if not supported:
+            trimmed = _trim_list(claim, valid, evidence, scorer, asked, articles)
+            if trimmed is not None:
+                if keep_unsupported:
+                    out.append(AnswerSentence(claim, citations, False, score, reason))  # the draft, as dropped
+                out.append(trimmed)
+                continue
         if supported or keep_unsupported:
             out.append(AnswerSentence(claim, citations, supported, score, reason))
     return Verified(out, abstained=not any(s.supported for s in out))

@@ -123,3 +123,19 @@ def test_an_amount_written_with_its_unit_answers_how_much():
     assert answers_the_kind_asked(asked, "$18m.")
     assert answers_the_kind_asked(asked, "They agreed to pay £1.3bn.")
     assert not answers_the_kind_asked(asked, "They agreed to pay out of their own pockets.")
+
+
+def test_a_list_of_names_keeps_those_its_one_article_holds_and_leaves_out_the_rest():
+    talks = "In Paris, Marco Rubio and Steve Witkoff met Emmanuel Macron, Jens Plötner and Günter Sauter."
+    other = "Rubio will speak with his French counterpart, Jean-Noël Barrot."
+    evidence = [ev(talks, "paris-story"), ev(other, "heading-story")]
+    draft = "Marco Rubio, Steve Witkoff, Emmanuel Macron, Jean-Noël Barrot, Jens Plötner and Günter Sauter [1]."
+    got = verify_answer(draft, evidence, scorer(), "Who attended the Paris talks?", keep_unsupported=True)
+    dropped, kept = got.sentences
+    assert not dropped.supported and dropped.text == draft[: draft.index(" [1]")] + "."
+    assert kept.supported and kept.citations == [1] and "Barrot" not in kept.text
+    assert kept.text == "Marco Rubio, Steve Witkoff, Emmanuel Macron, Jens Plötner and Günter Sauter."
+    assert "left out: Jean-Noël Barrot" in kept.reason
+    # A sentence that is not a bare list is not trimmed: it stands or falls whole.
+    prose = "Marco Rubio met Jean-Noël Barrot in Paris [1]."
+    assert verify_answer(prose, evidence, scorer(), "Who attended the Paris talks?").abstained
