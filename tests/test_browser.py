@@ -62,10 +62,11 @@ def browser():
 def ask(page, question: str, timeout_s: int = 240) -> None:
     page.locator("#question textarea").fill(question)
     page.locator("#ask").click()
-    # The verified answer replaces the draft; then the cards or the abstention note appear.
+    # The sources come first, then the draft; the verified answer's cards (or the
+    # abstention note) come last.
     page.wait_for_function(
         "() => { const s = document.querySelector('#sources');"
-        " return s && (s.querySelector('.card') || s.innerText.includes('No sources')); }",
+        " return s && (s.querySelector('.sources.final .card') || s.innerText.includes('No sources')); }",
         timeout=timeout_s * 1000,
     )
 

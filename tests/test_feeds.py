@@ -177,3 +177,20 @@ def test_the_scheduler_updates_on_its_own(site, assistant):
     finally:
         scheduler.stop()
     assert "3 new items" in logged[0] and len(assistant.store.articles()) == 3
+
+
+def test_an_atom_feed_is_read_too(site, assistant):
+    atom = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Lakes Atom</title>'
+        f"<id>{site.url}/atom</id><updated>2025-03-05T09:00:00Z</updated>"
+        f'<entry><title>Ferry to run all winter</title><link href="{site.url}/ferry"/><id>urn:ferry</id>'
+        "<updated>2025-03-03T09:00:00Z</updated></entry></feed>"
+    ).encode()
+    site.routes["/atom.xml"] = (200, {"Content-Type": "application/atom+xml"}, atom)
+    feeds = feeds_of(assistant)
+    feeds.add(f"{site.url}/atom.xml")
+    report = feeds.update()
+    assert report.new == [f"{site.url}/ferry"] and report.failed == []
+    (article,) = assistant.store.articles()
+    assert article["title"] == "Ferry to run all winter" and article["date"] == "2025-03-03"
+    assert article["source"] == "Lakes Atom"

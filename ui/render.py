@@ -124,11 +124,13 @@ def sources_html(answer: Answer | None) -> str:
     if answer.abstained or not answer.citations:
         searched = html.escape(answer.searched)
         return f"<div class='sources empty'>No sources: the articles do not say. Searched for: <i>{searched}</i></div>"
-    return cards_html(answer.citations)
+    return cards_html(answer.citations, final=True)
 
 
-def cards_html(citations: list[Citation]) -> str:
-    return "<div class='sources'>" + "".join(_card(group) for group in by_article(citations)) + "</div>"
+def cards_html(citations: list[Citation], final: bool = False) -> str:
+    """Cards for ``citations``: the sources being read (``final=False``) or the verified answer's."""
+    cards = "".join(_card(group) for group in by_article(citations))
+    return f"<div class='sources{' final' if final else ''}'>{cards}</div>"
 
 
 CSS = """
