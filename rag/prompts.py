@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.instructions import looks_like_instruction
 from rag.types import Evidence
 
 NOT_FOUND = "NOT IN SOURCES"
@@ -23,30 +22,12 @@ Rules:
 
 
 def format_sources(evidence: Sequence[Evidence]) -> str:
-    """Numbered sentences under the title and date of their article.
-
-    The article line binds a sentence to its subject: "He was fined 2,000" means
-    nothing alone, and a model shown bare sentences from many articles takes a date
-    from one story and a name from another. Sentences of one article are adjacent
-    (``select_evidence`` orders them so); a title that itself addresses an assistant
-    is left out, like any such sentence.
-    """
     lines = []
-    current = None
     for n, ev in enumerate(evidence, start=1):
-        if ev.article_id != current:
-            current = ev.article_id
-            lines.append(_article_line(ev))
+        context = ", ".join(x for x in (ev.date, ev.heading) if x)
         quote = " ".join(ev.quote.split())
-        lines.append(f"[{n}] ({ev.heading}) {quote}" if ev.heading else f"[{n}] {quote}")
+        lines.append(f"[{n}] ({context}) {quote}" if context else f"[{n}] {quote}")
     return "\n".join(lines)
-
-
-def _article_line(ev: Evidence) -> str:
-    title = " ".join((ev.title or "").split())
-    if not title or looks_like_instruction(title):
-        title = "untitled"
-    return f"Article: {title}" + (f" ({ev.date})" if ev.date else "")
 
 
 # One worked example (a made-up story) shows the model what a complete, cited answer
@@ -54,11 +35,9 @@ def _article_line(ev: Evidence) -> str:
 # reply when the sources do not say. Measured with the 1.5B model on the Paris
 # question, it named 3 people instead of 1, and it is a fixed prefix that llama.cpp
 # keeps cached between questions.
-_EXAMPLE_SOURCES = """Article: Lyon film festival opens (2024-06-02)
-[1] The mayor of Lyon, Grégory Doucet, opened the festival on Friday with the culture minister Rachida Dati.
-[2] The festival drew 40,000 visitors in its first weekend, organisers said.
-Article: Stars at the Lumière festival launch (2024-06-02)
-[3] The singer Zaz and Thierry Frémaux, director of the Lumière Institute, also spoke at the opening."""
+_EXAMPLE_SOURCES = """[1] (2024-06-02) The mayor of Lyon, Grégory Doucet, opened the festival on Friday with the culture minister Rachida Dati.
+[2] (2024-06-02) The festival drew 40,000 visitors in its first weekend, organisers said.
+[3] (2024-06-02) The singer Zaz and Thierry Frémaux, director of the Lumière Institute, also spoke at the opening."""
 _EXAMPLES = [
     (
         "Who was at the festival's opening?",
