@@ -211,12 +211,7 @@ def feeds() -> None:
 @click.pass_context
 def feeds_add(ctx: click.Context, url: str) -> None:
     """Subscribe to the feed at URL (its items are fetched by `rag feeds update`)."""
-    from rag.feeds import FeedError
-
-    try:
-        _feeds(_assistant(ctx)).add(url)
-    except FeedError as exc:
-        raise click.ClickException(str(exc)) from exc
+    _run(lambda: _feeds(_assistant(ctx)).add(url))  # a FeedError is a ValueError: a clean message
     click.echo(f"added {url}")
 
 
@@ -225,12 +220,7 @@ def feeds_add(ctx: click.Context, url: str) -> None:
 @click.pass_context
 def feeds_remove(ctx: click.Context, url: str) -> None:
     """Unsubscribe from URL (articles already ingested stay; `rag delete` removes one)."""
-    from rag.feeds import FeedError
-
-    try:
-        _feeds(_assistant(ctx)).remove(url)
-    except FeedError as exc:
-        raise click.ClickException(str(exc)) from exc
+    _run(lambda: _feeds(_assistant(ctx)).remove(url))  # a FeedError is a ValueError: a clean message
     click.echo(f"removed {url}")
 
 
