@@ -20,7 +20,7 @@ from index.formats import FieldMap
 from index.keyword import KeywordIndex
 from index.loader import ArticleReader, LoadError, Skipped, iter_files, resolved
 from index.similarity import near_duplicate
-from index.store import ChunkStore
+from index.store import TWINS, ChunkStore
 from index.types import Article, Chunk
 
 
@@ -116,6 +116,15 @@ class _Plan:
         return [c for c in self.chunks if c.chunk_id not in self.stored]
 
 
+@dataclass(frozen=True)
+class _Twin:
+    """The stored (or just written) article a new one repeats."""
+
+    article_id: str
+    label: str  # "id (title)", as reported
+    chunk_id: str  # the chunk it was matched on, which records the skipped article
+
+
 def embedding_text(chunk: Chunk) -> str:
     """What is embedded for a chunk: its article's title gives the passage context."""
     title = chunk.metadata.get("title")
@@ -150,19 +159,30 @@ class Ingestor:
     def _snapshot(self) -> None:
         """What the store holds, read once per run (not two queries per article)."""
         self._chunks_of: dict[str, set[str]] = {}
-        self._pending: set[str] = set()
+        self._decided: set[str] = set()  # article ids this run has planned or found unchanged
         self._articles_at: dict[str, set[str]] = {}
+        # Near-duplicates skipped by earlier runs, by their first chunk's id (which holds
+        # their text): skipped again while their twin is stored, without embedding them.
+        self._twin_of: dict[str, _Twin] = {}
+        self._twins_on: dict[str, set[str]] = {}
         for meta in self.store.iter_metadata():
             self._chunks_of.setdefault(meta["article_id"], set()).add(meta["chunk_id"])
             if meta.get("path"):
                 self._articles_at.setdefault(meta["path"], set()).add(meta["article_id"])
+            if meta.get(TWINS):
+                skipped = set(str(meta[TWINS]).split())
+                self._twins_on[meta["chunk_id"]] = skipped
+                twin = _Twin(meta["article_id"], f"{meta['article_id']} ({meta.get('title')})", meta["chunk_id"])
+                self._twin_of.update(dict.fromkeys(skipped, twin))
 
     def _plan(self, article: Article, report: IngestReport) -> _Plan | None:
-        if article.article_id in self._pending:
-            # The same article twice in one batch (two files with the same text or URL):
-            # the first copy is about to be written; the second changes nothing.
+        if article.article_id in self._decided:
+            # The same article twice in one run (two files or records with the same URL, or
+            # texts that differ only in spacing): the first copy decides, the second changes
+            # nothing, or every run would replace the one with the other.
             report.unchanged.append(article.article_id)
             return None
+        self._decided.add(article.article_id)
         chunks = chunk_article(article, self.chunk_chars, self.overlap_sentences)
         stored = set(self._chunks_of.get(article.article_id, set()))
         # Earlier versions of the same file have other (content-derived) article ids.
@@ -170,7 +190,11 @@ class Ingestor:
         if stored == {c.chunk_id for c in chunks} and not stale:
             report.unchanged.append(article.article_id)
             return None
-        self._pending.add(article.article_id)
+        twin = self._twin_of.get(chunks[0].chunk_id) if chunks and not stored and not stale else None
+        if twin and self.skip_near_duplicates and twin.article_id in self._chunks_of:
+            # Decided by an earlier run: the same decision, whatever is stored since.
+            report.duplicates.append(Skipped(article.path or article.article_id, f"near-duplicate of {twin.label}"))
+            return None
         return _Plan(article, chunks, stored, stale)
 
     def _flush(self, plans: list[_Plan], report: IngestReport) -> None:
@@ -197,15 +221,15 @@ class Ingestor:
             if self.keyword is not None:
                 self.keyword.add(new)
             self.committed()
+        self._note_twins(twins, plans)
         for i, plan in enumerate(plans):
             if i in twins:
                 report.duplicates.append(
-                    Skipped(plan.article.path or plan.article.article_id, f"near-duplicate of {twins[i]}")
+                    Skipped(plan.article.path or plan.article.article_id, f"near-duplicate of {twins[i].label}")
                 )
             else:
                 self._finish(plan, report)
         plans.clear()
-        self._pending.clear()
 
     def _finish(self, plan: _Plan, report: IngestReport) -> None:
         """Remove what the new version replaced, and account for the article."""
@@ -220,7 +244,19 @@ class Ingestor:
         report.chunks_removed += removed
         (report.replaced if plan.stored or plan.stale else report.added).append(article.article_id)
 
-    def _near_duplicates(self, plans: list[_Plan], vectors: list[list[list[float]]]) -> dict[int, str]:
+    def _note_twins(self, twins: dict[int, _Twin], plans: list[_Plan]) -> None:
+        """Record each skipped article on the chunk it repeats, so re-runs decide the same."""
+        noted: dict[str, str] = {}
+        for i, twin in twins.items():
+            first = plans[i].new[0].chunk_id
+            self._twin_of[first] = twin
+            self._twins_on.setdefault(twin.chunk_id, set()).add(first)
+            noted[twin.chunk_id] = " ".join(sorted(self._twins_on[twin.chunk_id]))
+        if noted:
+            self.store.note_twins(noted)
+            self.committed()
+
+    def _near_duplicates(self, plans: list[_Plan], vectors: list[list[list[float]]]) -> dict[int, _Twin]:
         """Brand-new articles that repeat a stored one, or an earlier one of this batch.
 
         Compares first chunks: cosine >= 0.95 and near-identical words (same numbers).
@@ -231,7 +267,7 @@ class Ingestor:
         hits = self.store.query_many([vectors[i][0] for i in fresh], 3)
         firsts = np.asarray([vectors[i][0] for i in fresh], dtype=np.float32)
         close = firsts @ firsts.T >= 0.95
-        twins: dict[int, str] = {}
+        twins: dict[int, _Twin] = {}
         for a, (i, found) in enumerate(zip(fresh, hits, strict=True)):
             first = plans[i].new[0]
             for hit in found:
@@ -240,7 +276,7 @@ class Ingestor:
                     and hit.score >= 0.95
                     and near_duplicate(first.text, hit.text)
                 ):
-                    twins[i] = f"{hit.article_id} ({hit.title})"
+                    twins[i] = _Twin(hit.article_id, f"{hit.article_id} ({hit.title})", hit.chunk_id)
                     break
             if i in twins:
                 continue
@@ -251,7 +287,8 @@ class Ingestor:
                 if j in twins or plans[j].article.article_id == plans[i].article.article_id:
                     continue
                 if near_duplicate(first.text, plans[j].new[0].text):
-                    twins[i] = f"{plans[j].article.article_id} ({plans[j].article.title})"
+                    twin = plans[j].article
+                    twins[i] = _Twin(twin.article_id, f"{twin.article_id} ({twin.title})", plans[j].new[0].chunk_id)
                     break
         return twins
 

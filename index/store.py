@@ -18,6 +18,9 @@ from index.types import Chunk, Passage
 # Chroma has a limit on one call's batch; stay well under it.
 _BATCH = 1000
 INGEST_SEQ = "ingest_seq"
+# On a stored chunk: the first-chunk ids of articles skipped as near-duplicates of its
+# article (space-separated), so a later run skips them again without embedding them.
+TWINS = "twins"
 
 
 class StoreError(RuntimeError):
@@ -133,6 +136,19 @@ class ChunkStore:
         ]
         for i in range(0, len(nodes), _BATCH):
             self.vector_store.add(nodes[i : i + _BATCH])
+
+    def note_twins(self, twins: dict[str, str]) -> None:
+        """Record on stored chunks which articles were skipped as their near-duplicates.
+
+        ``twins`` maps a stored chunk id to the space-separated first-chunk ids of its
+        twins (the whole value: it replaces what the chunk recorded). A chunk that is no
+        longer there is left alone.
+        """
+        present = set(self.collection.get(ids=list(twins), include=[])["ids"]) if twins else set()
+        ids = sorted(present)
+        for i in range(0, len(ids), _BATCH):
+            part = ids[i : i + _BATCH]
+            self.collection.update(ids=part, metadatas=[{TWINS: twins[c]} for c in part])
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         for i in range(0, len(ids), _BATCH):

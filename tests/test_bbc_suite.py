@@ -36,11 +36,26 @@ def bbc_run(tmp_path_factory, real_embedder, local_generator):
     report = assistant.ingest([dump])
     # The dump repeats a few texts (kept once) and near-duplicates (reported, not added).
     assert report.ok and len(assistant.store.articles()) >= ARTICLES - 15, report.summary()
-    return assistant, run_suite(assistant, load_suite(SUITE, "dev"))
+    assert report.duplicates, "the sample no longer holds a near-duplicate: the re-ingest test proves less"
+    return assistant, run_suite(assistant, load_suite(SUITE, "dev")), dump, report
+
+
+def test_ingesting_the_dump_again_changes_nothing_and_embeds_nothing(bbc_run):
+    assistant, _, dump, first = bbc_run
+    count, calls = assistant.store.count(), []
+    embed = assistant.embedder.embed
+    assistant.embedder.embed = lambda texts: calls.append(len(texts)) or embed(texts)
+    try:
+        again = assistant.ingest([dump])
+    finally:
+        del assistant.embedder.embed
+    assert again.chunks_added == 0 and again.chunks_removed == 0 and assistant.store.count() == count
+    assert sorted(d.reason for d in again.duplicates) == sorted(d.reason for d in first.duplicates)
+    assert calls == []  # near-duplicates skipped the first time are not embedded again
 
 
 def test_local_model_passes_the_gate_on_the_bbc_dev_half(bbc_run):
-    assistant, records = bbc_run
+    assistant, records, _, _ = bbc_run
     run = score(records, assistant.scorer)
     gate = check(run.aggregate, load_thresholds(SUITE))
     meta = {"suite": f"{SUITE} (dev, {ARTICLES} articles)", "backend": assistant._backend_name(),
@@ -52,6 +67,6 @@ def test_local_model_passes_the_gate_on_the_bbc_dev_half(bbc_run):
 
 @pytest.mark.parametrize("name", controls.general())
 def test_every_negative_control_fails_the_bbc_gate(bbc_run, name):
-    assistant, records = bbc_run
+    assistant, records, _, _ = bbc_run
     run = score(controls.apply(name, records), assistant.scorer)
     assert not check(run.aggregate, load_thresholds(SUITE)).passed, f"control {name} passed: {run.aggregate}"

@@ -124,6 +124,28 @@ def test_the_same_article_twice_in_one_batch_is_written_once(tmp_path):
     assert ingestor.store.count() == 1
 
 
+def test_two_records_differing_only_in_spacing_are_one_article_on_every_run(tmp_path):
+    """The BBC dump holds such a pair: the second copy replaced the first on every re-run."""
+    import json
+
+    story = "Davenport hits out at Wimbledon.\n\nThe world number one said the prize money was unfair. "
+    records = [
+        {"title": "Davenport hits out at Wimbledon", "text": story},
+        {"title": "Ferry resumes", "text": "The ferry service resumed on Sunday after repairs, the operator said."},
+        {"title": "Davenport hits out at Wimbledon", "text": story.replace("\n\n", " ")},
+    ]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records))
+    reports = []
+    for _ in range(2):
+        ingestor = Ingestor(ChunkStore(tmp_path / "chroma"), HashEmbedder(), chunk_chars=400, batch_chunks=1)
+        reports.append(ingestor.ingest_paths([dump]))
+    first, second = reports
+    assert len(first.added) == 2 and len(first.unchanged) == 1 and first.chunks_added == 2
+    assert second.chunks_added == second.chunks_removed == 0 and second.replaced == []
+    assert len(second.unchanged) == 3 and ingestor.store.count() == 2
+
+
 def test_a_near_duplicate_within_one_batch_is_reported_not_doubled(tmp_path):
     corpus = tmp_path / "wires"
     corpus.mkdir()
@@ -139,6 +161,46 @@ def test_a_near_duplicate_within_one_batch_is_reported_not_doubled(tmp_path):
     assert len(report.added) == 2, report
     assert len(report.duplicates) == 1 and "b-wire-copy" in str(report.duplicates[0].path)
     assert "near-duplicate of" in report.duplicates[0].reason
+
+
+def test_a_skipped_near_duplicate_stays_skipped_when_closer_articles_arrive_later(tmp_path):
+    """Re-ingesting changes nothing, whatever the near-duplicate check decided the first time.
+
+    The copy is checked against the three nearest stored chunks. On the first run only
+    its twin is stored; on a second run three later stories (same words, other figures:
+    not near-duplicates) are nearer, and without a record of the first decision the
+    copy came in (Reuters: 20,922 -> 20,923 articles on a second run).
+    """
+    corpus = tmp_path / "wires"
+    corpus.mkdir()
+    story = (
+        "The ferry service between the islands resumed on Sunday after three weeks of repairs to the "
+        "northern pier, the operator said, adding that timetables would return to normal by Friday."
+    )
+    copy = story.replace("the operator said", "the operator said on Sunday")
+    (corpus / "a-first.txt").write_text(story)
+    (corpus / "b-wire-copy.txt").write_text(copy)
+    for n in (4, 5, 6):  # nearer to the copy than its twin is, but other figures
+        (corpus / f"c-{n}-weeks.txt").write_text(copy.replace("three weeks", f"{n} weeks"))
+    embedder = HashEmbedder()
+    ingestor = Ingestor(ChunkStore(tmp_path / "chroma"), embedder, chunk_chars=400, batch_chunks=1)
+    first = ingestor.ingest_paths([corpus])
+    assert len(first.added) == 4 and [Path(d.path).name for d in first.duplicates] == ["b-wire-copy.txt"]
+    count, calls = ingestor.store.count(), len(embedder.calls)
+
+    again = Ingestor(ChunkStore(tmp_path / "chroma"), embedder, chunk_chars=400, batch_chunks=1)
+    second = again.ingest_paths([corpus])
+    assert second.chunks_added == 0 and again.store.count() == count, second.summary()
+    assert [Path(d.path).name for d in second.duplicates] == ["b-wire-copy.txt"]
+    assert first.duplicates[0].reason == second.duplicates[0].reason
+    assert len(embedder.calls) == calls  # the copy is not embedded again
+
+    # Its twin deleted, the copy is nobody's duplicate any more: the next run takes it in.
+    again.delete_article(load_file(corpus / "a-first.txt").article_id)
+    (corpus / "a-first.txt").unlink()
+    third = again.ingest_paths([corpus])
+    assert third.added == [load_file(corpus / "b-wire-copy.txt").article_id] and third.duplicates == []
+    assert again.store.count() == count
 
 
 def _dump(path: Path, n: int, bad: dict[int, str] | None = None) -> Path:
