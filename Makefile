@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python -m evals.bench.instructions
 	$(BIN)/python -m evals.bench.injection
 	$(BIN)/python -m evals.bench.rgb_eval --backends extractive,local
+	$(BIN)/python -m evals.bench.rgb_conflicts --backends extractive,local
 	$(BIN)/python -m evals.bench.claims
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-bench.txt
 	$(BIN)/python -m evals.bench.entities

@@ -54,6 +54,16 @@ def _clean(word: str) -> str:
     return word[:-2] if word.endswith("'s") else word.strip("'-")
 
 
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each word's start, end and folded form (as :func:`words` gives it)."""
+    return [(m.start(), m.end(), _clean(m.group())) for m in _WORD.finditer(text)]
+
+
+def number_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each number's start, end and value (as :func:`numbers` gives it)."""
+    return [(m.start(), m.end(), m.group().replace(",", "")) for m in _NUMBER.finditer(text)]
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens, possessives stripped."""
     return [w for w in (_clean(m.group()) for m in _WORD.finditer(text)) if w]

@@ -135,7 +135,7 @@ class Asked:
         """
         kind = self.kind
         if kind == "date":
-            return {_month_day(m.group()) for m in FULL_DATE.finditer(text)} | (set(YEAR.findall(text)) - self.years)
+            return {month_day(m.group()) for m in FULL_DATE.finditer(text)} | (set(YEAR.findall(text)) - self.years)
         if kind in ("name", "place"):
             return {n for n in names(text) if stem(n) not in self.stems}
         if kind in ("amount", "number"):
@@ -148,7 +148,7 @@ def without_dateline(text: str) -> str:
     return DATELINE.sub("", text, count=1)
 
 
-def _month_day(date: str) -> str:
+def month_day(date: str) -> str:
     """ "December 1" / "1 Dec." / "November 21st" -> "12-1" / "12-1" / "11-21"."""
     day = re.search(r"\d+", date).group()
     month = re.sub(r"[^a-z]", "", re.sub(r"\d+(?:st|nd|rd|th)?", "", date.lower()))

@@ -26,6 +26,7 @@ from index.types import Passage
 from rag.answer_kind import Asked
 from rag.complete import completion_candidates
 from rag.condense import condense
+from rag.conflicts import find_conflicts
 from rag.evidence import select_evidence
 from rag.instructions import mask_instructions
 from rag.judge import LLMJudgeScorer
@@ -34,7 +35,7 @@ from rag.prompts import says_not_found
 from rag.rescue import rescue
 from rag.retriever import Filters, HybridRetriever, VectorRetriever
 from rag.settings import Settings
-from rag.types import Answer, AnswerSentence, Citation, Evidence, Sources, Timings
+from rag.types import Answer, AnswerSentence, Citation, Conflict, Evidence, Sources, Timings
 from rag.verify import (
     LexicalEmbeddingScorer,
     SupportScorer,
@@ -327,7 +328,11 @@ class Assistant:
             why = f"the cited sentences do not speak of {', '.join(sorted(asked.years))}"
         if why:
             return self._abstain(question, searched, timings, raw, why, dropped)
-        answer = self._compose(question, searched, raw, verified_sentences, evidence, timings, renumber)
+        # The answer is the first verified sentence giving what was asked: do other sources give another?
+        claim = next((s for s in supported if asked.answers_in(s.text)), None)
+        conflicts = find_conflicts(asked, claim.text, set(claim.citations), evidence) if claim else []
+        conflicts = conflicts if self.settings.conflicts else []
+        answer = self._compose(question, searched, raw, verified_sentences, evidence, timings, renumber, conflicts)
         answer.dropped = [] if self.settings.keep_unsupported else dropped
         return answer
 
@@ -360,22 +365,26 @@ class Assistant:
 
     def _compose(
         self, question: str, searched: str, raw: str, sentences: list[AnswerSentence],
-        evidence: Sequence[Evidence], timings: Timings, renumber: bool = True,
+        evidence: Sequence[Evidence], timings: Timings, renumber: bool = True, conflicts: Sequence[Conflict] = (),
     ) -> Answer:  # fmt: skip
-        """Renumber the sources actually cited as 1..m, in order of first use (or keep their numbers)."""
+        """Renumber the sources actually cited as 1..m, in order of first use (or keep their numbers).
+
+        Each conflict's sentence ends the text, its sides' sources numbered after the answer's."""
         numbering: dict[int, int] = {}
-        for sentence in sentences:
-            for n in sentence.citations:
-                numbering.setdefault(n, len(numbering) + 1 if renumber else n)
+        used = [n for sentence in sentences for n in sentence.citations]
+        for n in used + [n for c in conflicts for side in c.sides for n in side.sources]:
+            numbering.setdefault(n, len(numbering) + 1 if renumber else n)
         renumbered = [
             AnswerSentence(s.text, [numbering[n] for n in s.citations], s.supported, s.support, s.reason)
             for s in sentences
         ]
         citations = [Citation.from_evidence(new, evidence[old - 1]) for old, new in numbering.items()]
-        text = " ".join(_with_markers(s) for s in renumbered)
+        shown_conflicts = [c.renumbered(numbering) for c in conflicts]
+        text = " ".join([_with_markers(s) for s in renumbered] + [c.sentence() for c in shown_conflicts])
         return Answer(
             question=question, answer=text, abstained=False, citations=citations, sentences=renumbered,
             searched=searched, backend=self._backend_name(), raw_answer=raw, timings=timings,
+            conflicts=shown_conflicts,
         )  # fmt: skip
 
 

@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     complete_lists: bool = Field(
         default=True, description="Add cited sources naming people a 'who' answer left out (rag/complete.py)."
     )
+    conflicts: bool = Field(
+        default=True,
+        description="Say when sources give different answers to what was asked, citing each side (rag/conflicts.py).",
+    )
     rescue: bool = Field(
         default=False,
         description="When no drafted sentence is stated as written, offer the cited source sentence that holds "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -74,6 +75,34 @@ class AnswerSentence:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Side:
+    """One answer the sources give, as they write it, and the sources that give it."""
+
+    says: str
+    sources: list[int]  # source numbers: the evidence's, then the answer's once renumbered
+    articles: int
+    latest: str | None = None  # the most recent publication date among them, if known
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Sources that disagree on what was asked: the answer's side first."""
+
+    sides: list[Side]
+    lean: str = ""  # which side more articles give, or the latest report gives ("" when neither)
+    kind: str = ""
+
+    def renumbered(self, numbering: Mapping[int, int]) -> Conflict:
+        sides = [Side(s.says, [numbering[n] for n in s.sources], s.articles, s.latest) for s in self.sides]
+        return Conflict(sides, self.lean, self.kind)
+
+    def sentence(self) -> str:
+        """ "Reports differ: Tampa, Florida [1]; Glendale, Arizona [2]." and the lean, if any."""
+        parts = "; ".join(f"{s.says} {''.join(f'[{n}]' for n in s.sources)}" for s in self.sides)
+        return f"Reports differ: {parts}." + (f" {self.lean}" if self.lean else "")
+
+
 @dataclass
 class Timings:
     """Seconds spent in each stage of answering one question."""
@@ -103,6 +132,9 @@ class Answer:
     # dropped, each with its reason: what an evaluator or a curious user reads.
     why: str = ""
     dropped: list[AnswerSentence] = field(default_factory=list)
+    # Sources that give another answer to what was asked (see rag.conflicts); the
+    # answer's text ends with a sentence saying so, citing each side.
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -120,7 +120,8 @@ def _error(status: int, message: str, kind: str = "invalid_request_error", code:
 
 def _rag_field(answer: Answer) -> dict[str, Any]:
     data = answer.to_dict()
-    return {key: data[key] for key in ("citations", "sentences", "abstained", "why", "searched", "backend", "timings")}
+    shown = ("citations", "sentences", "conflicts", "abstained", "why", "searched", "backend", "timings")
+    return {key: data[key] for key in shown}
 
 
 def create_app(assistant: Assistant, api_key: str | None = None) -> FastAPI:

@@ -39,7 +39,17 @@ def answer_markdown(answer: Answer) -> str:
         markers = "".join(marker(n) for n in sentence.citations)
         flag = " **(unsupported)**" if not sentence.supported else ""
         parts.append(f"{escape(sentence.text)}{markers}{flag}")
-    return " ".join(parts) + _dropped_note(answer)
+    return " ".join(parts) + _conflicts_note(answer) + _dropped_note(answer)
+
+
+def _conflicts_note(answer: Answer) -> str:
+    """Sources that give another answer: each side with its markers, under a heading of its own."""
+    notes = []
+    for conflict in answer.conflicts:
+        sides = "; ".join(f"{_e(side.says)} {''.join(marker(n) for n in side.sources)}" for side in conflict.sides)
+        lean = f" {_e(conflict.lean)}" if conflict.lean else ""
+        notes.append(f'\n\n<div class="conflict"><strong>Reports differ:</strong> {sides}.{lean}</div>')
+    return "".join(notes)
 
 
 def _dropped_note(answer: Answer) -> str:
@@ -134,6 +144,7 @@ def cards_html(citations: list[Citation], final: bool = False) -> str:
 
 
 CSS = """
+.conflict{border-left:4px solid #d97706;padding:4px 8px;margin-top:6px;background:#fff7ed}
 .card{border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;margin:0 0 8px 0}
 .card mark{scroll-margin-top:12px}
 .card mark:target{outline:3px solid #f2b705}
