@@ -20,6 +20,7 @@ from typing import Any
 from index.types import Chunk
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+SCHEMA_VERSION = 2  # 2: an FTS row's rowid is its chunk's rowid in ``chunks``
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, date_int INTEGER, source TEXT
@@ -29,6 +30,7 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
     chunk_id UNINDEXED, text, variants, tokenize = 'unicode61 remove_diacritics 2'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_vocab USING fts5vocab(chunk_fts, 'col');
 """
 
 
@@ -55,6 +57,13 @@ def variant_key(word: str) -> str | None:
 def variants(text: str) -> str:
     keys = (variant_key(m.group()) for m in _WORD.finditer(text))
     return " ".join(k for k in keys if k)
+
+
+def _fold_token(word: str) -> str:
+    """A word as the unicode61 tokenizer (remove_diacritics 2) stores it."""
+    from lang.text import fold
+
+    return fold(word)
 
 
 def _match_expression(query: str) -> str | None:
@@ -93,6 +102,7 @@ class KeywordIndex:
             conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            _migrate(conn)
             self._conn = conn
         return self._conn
 
@@ -103,14 +113,14 @@ class KeywordIndex:
             conn.execute("BEGIN")
             try:
                 for c in chunks:
-                    conn.execute("DELETE FROM chunk_fts WHERE chunk_id = ?", (c.chunk_id,))
-                    conn.execute(
-                        "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?)",
+                    _delete(conn, c.chunk_id)
+                    row = conn.execute(
+                        "INSERT INTO chunks VALUES (?, ?, ?, ?)",
                         (c.chunk_id, c.article_id, c.metadata.get("date_int"), c.metadata.get("source")),
-                    )
+                    ).lastrowid
                     conn.execute(
-                        "INSERT INTO chunk_fts (chunk_id, text, variants) VALUES (?, ?, ?)",
-                        (c.chunk_id, c.text, variants(c.text)),
+                        "INSERT INTO chunk_fts (rowid, chunk_id, text, variants) VALUES (?, ?, ?, ?)",
+                        (row, c.chunk_id, c.text, variants(c.text)),
                     )
                 conn.execute("COMMIT")
             except BaseException:
@@ -125,8 +135,7 @@ class KeywordIndex:
             conn = self.conn
             conn.execute("BEGIN")
             for chunk_id in ids:
-                conn.execute("DELETE FROM chunk_fts WHERE chunk_id = ?", (chunk_id,))
-                conn.execute("DELETE FROM chunks WHERE chunk_id = ?", (chunk_id,))
+                _delete(conn, chunk_id)
             conn.execute("COMMIT")
 
     def has(self, ids: Iterable[str]) -> set[str]:
@@ -156,6 +165,13 @@ class KeywordIndex:
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0])
 
+    def document_count(self, word: str, column: str = "text") -> int:
+        """How many chunks hold ``word`` (as the tokenizer folds it) in ``column``."""
+        row = self.conn.execute(
+            "SELECT doc FROM chunk_vocab WHERE term = ? AND col = ?", (_fold_token(word), column)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
     def search(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """``(chunk_id, bm25)`` pairs, best first (higher is better)."""
         expression = _match_expression(query)
@@ -163,7 +179,7 @@ class KeywordIndex:
             return []
         sql = (
             "SELECT f.chunk_id, -bm25(chunk_fts, 0.0, 1.0, 0.6) AS score FROM chunk_fts f "
-            "JOIN chunks c ON c.chunk_id = f.chunk_id WHERE chunk_fts MATCH ?"
+            "JOIN chunks c ON c.rowid = f.rowid WHERE chunk_fts MATCH ?"
         )
         params: list[Any] = [expression]
         for column, op, value in _conditions(where):
@@ -173,6 +189,47 @@ class KeywordIndex:
         params.append(k)
         with self._lock:
             return [(row[0], float(row[1])) for row in self.conn.execute(sql, params)]
+
+
+def _delete(conn: sqlite3.Connection, chunk_id: str) -> None:
+    """Remove a chunk from both tables, found by its id's index (an FTS5 column has none)."""
+    row = conn.execute("SELECT rowid FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()
+    if row:
+        conn.execute("DELETE FROM chunk_fts WHERE rowid = ?", (row[0],))
+        conn.execute("DELETE FROM chunks WHERE rowid = ?", (row[0],))
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Give an index written before version 2 its rowid link (each FTS row's rowid is its chunk's).
+
+    Version 1 found a chunk's FTS row by its (unindexed) id column, one scan of the
+    whole table per write: writes slowed with the size of the index.
+    """
+
+    def current() -> bool:
+        row = conn.execute("SELECT value FROM state WHERE key = 'schema'").fetchone()
+        return bool(row) and int(row[0]) >= SCHEMA_VERSION
+
+    if current():
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if current():  # another process migrated it while this one waited
+            conn.execute("COMMIT")
+            return
+        if conn.execute("SELECT count(*) FROM chunks").fetchone()[0]:
+            conn.execute("CREATE TEMP TABLE old_fts AS SELECT chunk_id, text, variants FROM chunk_fts")
+            conn.execute("DELETE FROM chunk_fts")
+            conn.execute(
+                "INSERT INTO chunk_fts (rowid, chunk_id, text, variants) "
+                "SELECT c.rowid, o.chunk_id, o.text, o.variants FROM old_fts o JOIN chunks c USING (chunk_id)"
+            )
+            conn.execute("DROP TABLE old_fts")
+        conn.execute("INSERT OR REPLACE INTO state VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _conditions(where: dict[str, Any] | None) -> list[tuple[str, str, Any]]:

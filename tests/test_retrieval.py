@@ -65,6 +65,40 @@ def test_keyword_index_survives_restart_and_repairs_after_a_crash(tmp_path, samp
     assert reopened.ids() == set(store.collection.get(include=[])["ids"])
 
 
+def test_an_index_written_before_the_rowid_link_is_migrated_and_keeps_every_chunk(tmp_path):
+    """Version 1 found FTS rows by an unindexed id column: every write scanned the whole table."""
+    import sqlite3
+
+    from index.keyword import SCHEMA_VERSION
+    from index.types import Chunk
+
+    path = tmp_path / "keyword.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, date_int INTEGER, source TEXT);
+        CREATE TABLE state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        CREATE VIRTUAL TABLE chunk_fts USING fts5(chunk_id UNINDEXED, text, variants,
+            tokenize = 'unicode61 remove_diacritics 2');"""
+    )
+    texts = {"c1": "The ferry resumed on Sunday.", "c2": "Plötner met Yermak in Paris.", "c3": "Budget talks."}
+    for n, (chunk_id, text) in enumerate(texts.items()):  # FTS rowids unrelated to the chunks' rowids
+        old.execute("INSERT INTO chunks VALUES (?, 'a', NULL, NULL)", (chunk_id,))
+        old.execute("INSERT INTO chunk_fts (rowid, chunk_id, text, variants) VALUES (?, ?, ?, '')",
+                    (100 - n, chunk_id, text))  # fmt: skip
+    old.commit()
+    old.close()
+
+    keyword = KeywordIndex(path)
+    assert keyword.ids() == set(texts) and keyword.get_state("schema") == SCHEMA_VERSION
+    assert [i for i, _ in keyword.search("Plotner", 3)] == ["c2"]
+    keyword.delete_ids(["c2"])
+    keyword.add([Chunk("c3", "a", "Budget talks resumed in Kyiv.", 0, 10, {})])  # a replacement
+    assert keyword.search("Plotner", 3) == [] and [i for i, _ in keyword.search("Kyiv", 3)] == ["c3"]
+    rows = keyword.conn.execute("SELECT count(*) FROM chunk_fts").fetchone()[0]
+    assert rows == keyword.count() == 2
+    assert KeywordIndex(path).search("ferry", 3)[0][0] == "c1"  # reopening does not migrate again
+
+
 def test_rrf_rewards_agreement_between_rankings():
     fused = rrf([["a", "b", "c"], ["d", "b", "e"]])
     assert max(fused, key=fused.get) == "b"  # second twice beats first once
