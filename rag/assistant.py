@@ -191,14 +191,28 @@ class Assistant:
         """Ranked passages for ``query``; no LLM is called."""
         self._fresh()
         if not self._synced:
-            began = time.time_ns() // 1000
-            sync_keyword_index(self.store, self.keyword)  # every id, once per process
-            self.keyword.set_state("ingest_seq", began)
+            self._keyword_in_step()
             self._synced = True
         elif self.settings.chroma_url:
             # Other hosts may write to the same server: learn what they wrote since.
             catch_up_keyword_index(self.store, self.keyword)
         return self.retriever.retrieve(query, k or self.settings.top_k, filters)
+
+    def _keyword_in_step(self) -> None:
+        """Bring the keyword index in step with the store, once per process.
+
+        Chunks written since it last looked are found by their ingest sequence (one
+        query); a crash between the store's write and the index's leaves one of those,
+        or a count that differs, which only then costs a comparison of every id (minutes
+        at a million chunks). An index that never looked compares every id once.
+        """
+        if self.keyword.get_state("ingest_seq"):
+            catch_up_keyword_index(self.store, self.keyword)
+            if self.keyword.count() == self.store.count():
+                return
+        began = time.time_ns() // 1000
+        sync_keyword_index(self.store, self.keyword)
+        self.keyword.set_state("ingest_seq", began)
 
     def standalone_question(self, question: str, history: Sequence[str] = ()) -> str:
         """A follow-up made self-contained with the conversation's earlier questions.
