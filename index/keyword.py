@@ -21,6 +21,9 @@ from index.types import Chunk
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SCHEMA_VERSION = 2  # 2: an FTS row's rowid is its chunk's rowid in ``chunks``
+# Search cost grows with the rows a word matches (see ``KeywordIndex.search``).
+COMMON_CHUNKS = 20_000
+BOUNDED = 20_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, date_int INTEGER, source TEXT
@@ -66,8 +69,8 @@ def _fold_token(word: str) -> str:
     return fold(word)
 
 
-def _match_expression(query: str) -> str | None:
-    """An FTS5 query: any of the query's words, or any variant key of its names.
+def _match_terms(query: str) -> list[tuple[str, str]]:
+    """The query's searchable terms as (column, token): its words, and the variant keys of its names.
 
     A question typed all in lower case ("who is yermak?") says nothing by case about
     which words are names, so each of its words is read as one might be ("Irmak").
@@ -80,18 +83,29 @@ def _match_expression(query: str) -> str | None:
         word = m.group()
         if fold(word) in STOPWORDS or len(word) < 2:
             continue
-        terms.append(f'text:"{word}"')
+        terms.append(("text", _fold_token(word)))
         key = variant_key(word[0].upper() + word[1:] if uncased else word)
         if key:
-            terms.append(f'variants:"{key}"')
-    return " OR ".join(dict.fromkeys(terms)) or None
+            terms.append(("variants", key))
+    return list(dict.fromkeys(terms))
+
+
+def _expression(terms: Sequence[tuple[str, str]]) -> str:
+    return " OR ".join(f'{column}:"{token}"' for column, token in terms)
+
+
+def _match_expression(query: str) -> str | None:
+    """An FTS5 query: any of the query's words, or any variant key of its names."""
+    return _expression(_match_terms(query)) or None
 
 
 class KeywordIndex:
     """BM25 search over chunk texts, kept in step with the vector store by the ingestor."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, common_chunks: int | None = None, bounded: int | None = None) -> None:
         self.path = path
+        self.common_chunks = COMMON_CHUNKS if common_chunks is None else common_chunks
+        self.bounded = BOUNDED if bounded is None else bounded
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
@@ -167,24 +181,36 @@ class KeywordIndex:
 
     def document_count(self, word: str, column: str = "text") -> int:
         """How many chunks hold ``word`` (as the tokenizer folds it) in ``column``."""
-        row = self.conn.execute(
-            "SELECT doc FROM chunk_vocab WHERE term = ? AND col = ?", (_fold_token(word), column)
-        ).fetchone()
+        token = _fold_token(word) if column == "text" else word
+        row = self.conn.execute("SELECT doc FROM chunk_vocab WHERE term = ? AND col = ?", (token, column)).fetchone()
         return int(row[0]) if row else 0
 
     def search(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """``(chunk_id, bm25)`` pairs, best first (higher is better)."""
-        expression = _match_expression(query)
-        if not expression:
+        """``(chunk_id, bm25)`` pairs, best first (higher is better).
+
+        FTS5 scores every row a query matches before it sorts them, so a word a third
+        of a million chunks hold would cost seconds. A word held by more than
+        ``COMMON_CHUNKS`` chunks is left out when the query has rarer ones (its weight in
+        BM25 is small: its inverse document frequency is low); when every word is that
+        common, only the newest ``BOUNDED`` matches are ranked. A word no chunk holds is
+        no reason to leave another out.
+        """
+        terms = _match_terms(query)
+        if not terms:
             return []
+        held = {term: self.document_count(term[1], term[0]) for term in terms}
+        rare = [term for term in terms if 0 < held[term] <= self.common_chunks]
+        chosen = rare or terms
         sql = (
             "SELECT f.chunk_id, -bm25(chunk_fts, 0.0, 1.0, 0.6) AS score FROM chunk_fts f "
             "JOIN chunks c ON c.rowid = f.rowid WHERE chunk_fts MATCH ?"
         )
-        params: list[Any] = [expression]
+        params: list[Any] = [_expression(chosen)]
         for column, op, value in _conditions(where):
             sql += f" AND c.{column} {op} ?"
             params.append(value)
+        if not rare and sum(held.values()) > self.bounded:
+            sql = f"SELECT chunk_id, score FROM ({sql} ORDER BY f.rowid DESC LIMIT {int(self.bounded)})"
         sql += " ORDER BY score DESC LIMIT ?"
         params.append(k)
         with self._lock:

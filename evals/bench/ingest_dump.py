@@ -78,6 +78,18 @@ def child(dump: str, home: str, encode: bool) -> dict:
         "peak_rss_mb_model_loaded": rss_before, "peak_rss_mb": peak_rss_mb(),
         "dump_mb": round(Path(dump).stat().st_size / 2**20, 1),
     }  # fmt: skip
+    # Idempotence at scale: the same dump again changes nothing and embeds nothing.
+    Timed.seconds, calls = 0.0, []
+    original = embedder.embed
+    embedder.embed = lambda texts: calls.append(len(texts)) or original(texts)
+    began = time.perf_counter()
+    again = Assistant(settings, embedder=embedder).ingest([dump])
+    del embedder.embed
+    out["again"] = {
+        "added": len(again.added), "replaced": len(again.replaced), "chunks_added": again.chunks_added,
+        "chunks_removed": again.chunks_removed, "near_duplicates": len(again.duplicates),
+        "texts_embedded": sum(calls), "seconds": round(time.perf_counter() - began, 1),
+    }  # fmt: skip
     if encode:
         texts = [embedding_text(c) for c in assistant.store.iter_chunks()]
         model = embedder._load()
@@ -117,6 +129,10 @@ def main(argv: list[str] | None = None) -> dict:
                   f"{row['ingest_chunks_per_s']} chunks/s; bare encode {row['raw_encode_chunks_per_s']} chunks/s; "
                   f"ratio {row['ratio_to_raw_encode']}; embedding {row['embedding_share']:.0%} of the time; "
                   f"peak RSS {row['peak_rss_mb']} MB")  # fmt: skip
+            again = row["again"]
+            print(f"  the same dump again: {again['added']} added, {again['replaced']} replaced, "
+                  f"{again['chunks_added']} chunks added, {again['chunks_removed']} removed, "
+                  f"{again['texts_embedded']} texts embedded, in {again['seconds']}s")  # fmt: skip
         for name, n in per_archive(args.memory).items():
             for times in (1, 4):
                 dump = slice_dump(name, n * times, tmp / f"{name}-mem-{times}.jsonl")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import time
 from pathlib import Path
 
@@ -50,43 +49,53 @@ def _sentences() -> list[str]:
     return [s for s in pool if 30 <= len(s) <= 400]
 
 
-def build(home: Path, chunks: int, embedding_model: str) -> None:
-    """Write ``chunks`` synthetic chunks into ``home`` (a RAG_HOME), unless a finished build is there."""
+def _batch(pool: list[str], first: int, end: int) -> list[Chunk]:
+    """Chunks ``first``..``end`` (each batch from its own seed, so any batch can be made again)."""
+    rng = random.Random(first)
+    batch = []
+    for i in range(first, end):
+        parts, size = [], 0
+        while size < 600:
+            parts.append(rng.choice(pool))
+            size += len(parts[-1]) + 1
+        text = " ".join(parts)
+        article = f"syn{i // PER_ARTICLE:07d}"
+        start = (i % PER_ARTICLE) * 1000
+        date = f"{1987 + rng.randrange(19)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+        meta = {"article_id": article, "title": parts[0][:80], "start": start, "end": start + len(text),
+                "date": date, "date_int": int(date.replace("-", "")), "ingest_seq": i}  # fmt: skip
+        batch.append(Chunk(f"{article}-{i:08d}", article, text, start, start + len(text), meta))
+    return batch
+
+
+def build(home: Path, chunks: int, embedding_model: str | None) -> None:
+    """Write ``chunks`` synthetic chunks into ``home`` (a RAG_HOME), unless a finished build is there.
+
+    Every batch is drawn from its own seed, so a build stopped midway resumes where its
+    keyword index stopped (the store's batch is upserted) and gives the same index.
+    Without ``embedding_model``, only the keyword index is built.
+    """
     done = home / "built"
     if done.exists():
         return
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir(parents=True)
-    rng = random.Random(13)
-    vectors = np.random.default_rng(13)
+    home.mkdir(parents=True, exist_ok=True)
     pool = _sentences()
-    store = ChunkStore(home / "chroma", embedding_model=embedding_model)
+    store = ChunkStore(home / "chroma", embedding_model=embedding_model) if embedding_model else None
     keyword = KeywordIndex(home / "keyword.sqlite3")
+    resume = keyword.count() // BATCH * BATCH
     began = time.perf_counter()
-    for first in range(0, chunks, BATCH):
-        batch = []
-        for i in range(first, min(first + BATCH, chunks)):
-            parts, size = [], 0
-            while size < 600:
-                parts.append(rng.choice(pool))
-                size += len(parts[-1]) + 1
-            text = " ".join(parts)
-            article = f"syn{i // PER_ARTICLE:07d}"
-            start = (i % PER_ARTICLE) * 1000
-            year = 1987 + rng.randrange(19)
-            date = f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
-            meta = {"article_id": article, "title": parts[0][:80], "start": start, "end": start + len(text),
-                    "date": date, "date_int": int(date.replace("-", "")), "ingest_seq": i}  # fmt: skip
-            batch.append(Chunk(f"{article}-{i:08d}", article, text, start, start + len(text), meta))
-        matrix = vectors.standard_normal((len(batch), DIMS)).astype(np.float32)
-        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
-        store.collection.add(
-            ids=[c.chunk_id for c in batch], embeddings=matrix, documents=[c.text for c in batch],
-            metadatas=[c.metadata for c in batch],
-        )  # fmt: skip
+    for first in range(resume, chunks, BATCH):
+        batch = _batch(pool, first, min(first + BATCH, chunks))
+        if store is not None:
+            matrix = np.random.default_rng(first).standard_normal((len(batch), DIMS)).astype(np.float32)
+            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+            store.collection.upsert(
+                ids=[c.chunk_id for c in batch], embeddings=matrix, documents=[c.text for c in batch],
+                metadatas=[c.metadata for c in batch],
+            )  # fmt: skip
         keyword.add(batch)
         if (first // BATCH) % 20 == 0:
-            print(f"  {first + len(batch):,} chunks in {time.perf_counter() - began:.0f}s", flush=True)
+            print(f"  {first + len(batch):,} chunks, {time.perf_counter() - began:.0f}s this run", flush=True)
     done.write_text(json.dumps({"chunks": chunks, "seconds": round(time.perf_counter() - began)}))
 
 
@@ -150,12 +159,45 @@ def measure(home: Path, queries: int) -> dict:
     }
 
 
+def measure_keyword(home: Path, queries: int) -> dict:
+    """BM25 alone, as shipped beside ranking every match (the previous release), in one run."""
+    questions = [item.question for item in load_suite(SUITE)][:queries]
+    shipped = KeywordIndex(home / "keyword.sqlite3")
+    every = KeywordIndex(home / "keyword.sqlite3", common_chunks=10**12, bounded=10**12)
+    word, share = commonest_word(shipped, questions)
+    sets = {"questions": questions, f"'{word}' alone": [word] * 5,
+            f"'{word}' in a question": [f"What did the {word} say about the budget?"] * 5}  # fmt: skip
+    rows = {}
+    for label, items in sets.items():
+        rows[label] = {"shipped_s": summary(_timed(lambda q: shipped.search(q, 36), items)),
+                       "every_match_s": summary(_timed(lambda q: every.search(q, 36), items))}  # fmt: skip
+    return {"chunks": shipped.count(), "common_word": word, "share": round(share, 3), "bm25": rows,
+            "disk_mb": _disk_mb(*home.glob("keyword.sqlite3*")), "peak_rss_mb": peak_rss_mb()}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chunks", default="1000000,25000", help="index sizes, comma-separated")
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--keyword-only", action="store_true", help="only the BM25 index (minutes, not hours)")
     args = parser.parse_args(argv)
+    if args.keyword_only:
+        results = {}
+        for size in [int(s) for s in args.chunks.split(",")]:
+            home = CACHE / f"scale-kw-{size}"
+            build(home, size, None)
+            results[size] = r = measure_keyword(home, args.queries)
+            print(f"{r['chunks']:,} chunks, '{r['common_word']}' in {r['share']:.0%} of them; "
+                  f"BM25 index {r['disk_mb']} MB, peak RSS {r['peak_rss_mb']} MB")  # fmt: skip
+            for label, row in r["bm25"].items():
+                print(
+                    f"  {label:40s} p50 {row['shipped_s']['p50'] * 1000:7.1f} ms  p95 "
+                    f"{row['shipped_s']['p95'] * 1000:7.1f} ms   ranking every match: p50 "
+                    f"{row['every_match_s']['p50'] * 1000:7.1f} ms  p95 {row['every_match_s']['p95'] * 1000:7.1f} ms"
+                )
+        write("scale_keyword", {str(k): v for k, v in results.items()})
+        return results
     from index.embedder import SentenceTransformerEmbedder
 
     model = SentenceTransformerEmbedder().name
