@@ -21,9 +21,9 @@ from index.types import Chunk
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SCHEMA_VERSION = 2  # 2: an FTS row's rowid is its chunk's rowid in ``chunks``
-# Search cost grows with the rows a word matches (see ``KeywordIndex.search``).
-COMMON_CHUNKS = 20_000
-BOUNDED = 20_000
+# FTS5 scores every row a query matches (~6-9 microseconds each on 2 cores): a search
+# ranks about this many rows at most (see ``KeywordIndex.search``).
+RANK_BUDGET = 10_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, date_int INTEGER, source TEXT
@@ -102,10 +102,9 @@ def _match_expression(query: str) -> str | None:
 class KeywordIndex:
     """BM25 search over chunk texts, kept in step with the vector store by the ingestor."""
 
-    def __init__(self, path: Path, common_chunks: int | None = None, bounded: int | None = None) -> None:
+    def __init__(self, path: Path, rank_budget: int | None = None) -> None:
         self.path = path
-        self.common_chunks = COMMON_CHUNKS if common_chunks is None else common_chunks
-        self.bounded = BOUNDED if bounded is None else bounded
+        self.rank_budget = RANK_BUDGET if rank_budget is None else rank_budget
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
@@ -189,28 +188,36 @@ class KeywordIndex:
         """``(chunk_id, bm25)`` pairs, best first (higher is better).
 
         FTS5 scores every row a query matches before it sorts them, so a word a third
-        of a million chunks hold would cost seconds. A word held by more than
-        ``COMMON_CHUNKS`` chunks is left out when the query has rarer ones (its weight in
-        BM25 is small: its inverse document frequency is low); when every word is that
-        common, only the newest ``BOUNDED`` matches are ranked. A word no chunk holds is
-        no reason to leave another out.
+        of a million chunks hold would cost seconds. When the query's words match more
+        rows than ``rank_budget`` in all, the rarest words are kept while they fit in it
+        and the commoner ones left out (their weight in BM25 is small: their inverse
+        document frequency is low); when even the rarest does not fit, only the newest
+        ``rank_budget`` matches are ranked. Archives of ten thousand chunks or so are
+        ranked in full, as before.
         """
         terms = _match_terms(query)
         if not terms:
             return []
         held = {term: self.document_count(term[1], term[0]) for term in terms}
-        rare = [term for term in terms if 0 < held[term] <= self.common_chunks]
-        chosen = rare or terms
-        sql = (
-            "SELECT f.chunk_id, -bm25(chunk_fts, 0.0, 1.0, 0.6) AS score FROM chunk_fts f "
-            "JOIN chunks c ON c.rowid = f.rowid WHERE chunk_fts MATCH ?"
-        )
+        chosen, bounded = terms, False
+        if sum(held.values()) > self.rank_budget:
+            chosen, total = [], 0
+            for term in sorted((t for t in terms if held[t]), key=held.__getitem__):
+                if total + held[term] > self.rank_budget:
+                    break
+                chosen.append(term)
+                total += held[term]
+            chosen, bounded = chosen or terms, not chosen
+        conditions = _conditions(where)
+        sql = "SELECT f.chunk_id, -bm25(chunk_fts, 0.0, 1.0, 0.6) AS score FROM chunk_fts f "
+        sql += "JOIN chunks c ON c.rowid = f.rowid " if conditions else ""  # the filters' columns
+        sql += "WHERE chunk_fts MATCH ?"
         params: list[Any] = [_expression(chosen)]
-        for column, op, value in _conditions(where):
+        for column, op, value in conditions:
             sql += f" AND c.{column} {op} ?"
             params.append(value)
-        if not rare and sum(held.values()) > self.bounded:
-            sql = f"SELECT chunk_id, score FROM ({sql} ORDER BY f.rowid DESC LIMIT {int(self.bounded)})"
+        if bounded:
+            sql = f"SELECT chunk_id, score FROM ({sql} ORDER BY f.rowid DESC LIMIT {int(self.rank_budget)})"
         sql += " ORDER BY score DESC LIMIT ?"
         params.append(k)
         with self._lock:

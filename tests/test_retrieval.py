@@ -103,14 +103,14 @@ def test_a_word_most_chunks_hold_is_not_ranked_across_all_of_them(tmp_path):
     """At a million chunks FTS5 would score every row a common word matches; it is left out or bounded."""
     from index.types import Chunk
 
-    keyword = KeywordIndex(tmp_path / "keyword.sqlite3", common_chunks=5, bounded=4)
+    keyword = KeywordIndex(tmp_path / "keyword.sqlite3", rank_budget=4)
     chunks = [Chunk(f"c{i:02d}", "a", f"The company reported results for quarter {i}.", 0, 10, {}) for i in range(12)]
     chunks[3] = Chunk("c03", "a", "The company named Plötner chief executive of the company.", 0, 10, {})
     keyword.add(chunks)
     assert keyword.document_count("company") == 12 and keyword.document_count("Plotner") == 1
     # A rarer word is asked too: the common one is not scanned, the rare one decides.
     assert [i for i, _ in keyword.search("Which company hired Plötner?", 10)] == ["c03"]
-    # Every word is common: only the newest BOUNDED matches are ranked.
+    # Even the rarest word matches more rows than the budget: only the newest are ranked.
     found = [i for i, _ in keyword.search("company", 10)]
     assert sorted(found) == ["c08", "c09", "c10", "c11"]
     everything = KeywordIndex(tmp_path / "keyword.sqlite3")  # the defaults: 12 matches are few, all ranked

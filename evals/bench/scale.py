@@ -163,7 +163,7 @@ def measure_keyword(home: Path, queries: int) -> dict:
     """BM25 alone, as shipped beside ranking every match (the previous release), in one run."""
     questions = [item.question for item in load_suite(SUITE)][:queries]
     shipped = KeywordIndex(home / "keyword.sqlite3")
-    every = KeywordIndex(home / "keyword.sqlite3", common_chunks=10**12, bounded=10**12)
+    every = KeywordIndex(home / "keyword.sqlite3", rank_budget=10**12)
     word, share = commonest_word(shipped, questions)
     sets = {"questions": questions, f"'{word}' alone": [word] * 5,
             f"'{word}' in a question": [f"What did the {word} say about the budget?"] * 5}  # fmt: skip
