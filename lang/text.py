@@ -159,9 +159,17 @@ def money_as_counts(claim: str, source: str) -> list[str]:
     return sorted(n for n in _money(claim) if n not in held and n in plain)
 
 
+_RUN_OF_COMMAS = re.compile(r"([,;])(?:\s*[,;])+")
+_COMMAS_AT_END = re.compile(r"\s*[,;]+(?=\s*[.!?]?\s*$)")
+
+
 def strip_markers(text: str) -> str:
-    """Remove ``[n]`` markers (and the space before them) from a text."""
-    return _MARKER.sub("", text).strip()
+    """Remove ``[n]`` markers (and the space before them) from a text.
+
+    The commas a model puts between markers ("2019 [1], [2], [3].") go with them.
+    """
+    bare = _MARKER.sub("", text)
+    return _COMMAS_AT_END.sub("", _RUN_OF_COMMAS.sub(r"\1", bare)).strip()
 
 
 def find_markers(text: str) -> list[int]:

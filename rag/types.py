@@ -94,7 +94,7 @@ class Conflict:
     kind: str = ""
 
     def renumbered(self, numbering: Mapping[int, int]) -> Conflict:
-        sides = [Side(s.says, [numbering[n] for n in s.sources], s.articles, s.latest) for s in self.sides]
+        sides = [Side(s.says, sorted(numbering[n] for n in s.sources), s.articles, s.latest) for s in self.sides]
         return Conflict(sides, self.lean, self.kind)
 
     def sentence(self) -> str:

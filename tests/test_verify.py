@@ -242,3 +242,13 @@ def test_a_sum_of_money_must_be_money_in_the_source():
     assert s.score("Tesla's revenue in Q1 2021 was $10.4 billion.", [revenue], question).supported
     in_words = revenue.replace("$10.4 billion", "10.4 billion dollars")
     assert s.score("Tesla's revenue in Q1 2021 was $10.4 billion.", [in_words], question).supported
+
+
+def test_the_commas_a_model_puts_between_markers_go_with_them():
+    """The local model writes "2019 [1], [2], [3]." and the answer read "2019,,,."."""
+    assert split_answer("The iPhone 11 was released on September 20, 2019 [1], [2], [3].") == [
+        ("The iPhone 11 was released on September 20, 2019.", [1, 2, 3])
+    ]
+    assert split_answer("Rubio [1], Witkoff [2] and Barrot [3] attended.") == [
+        ("Rubio, Witkoff and Barrot attended.", [1, 2, 3])
+    ]
