@@ -49,7 +49,9 @@ def value_spans(asked: Asked, sentence: str, values: set[str]) -> list[tuple[int
         spans += [(m.start(), m.end()) for m in FULL_DATE.finditer(sentence) if month_day(m.group()) in values]
         spans += [(m.start(), m.end()) for m in YEAR.finditer(sentence) if m.group() in values]
     elif asked.kind in ("name", "place"):
-        spans += [(s, e) for s, e, word in word_spans(sentence) if word in values and sentence[s].isupper()]
+        for s, e, word in word_spans(sentence):
+            if word in values and sentence[s].isupper():
+                spans.append((s, e - 2 if sentence[e - 2 : e] in ("'s", "’s") else e))  # "Apple's" -> "Apple"
     elif asked.kind in ("amount", "number"):
         for s, e, value in number_spans(sentence):
             if value in values:

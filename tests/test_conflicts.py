@@ -81,6 +81,11 @@ def test_names_places_and_amounts_are_compared_as_written():
     evidence = [source("a", deal.format("$19 billion")), source("b", deal.format("$16 billion"))]
     [conflict] = find_conflicts(amount, "Facebook paid $19 billion.", {1}, evidence)
     assert [s.says for s in conflict.sides] == ["$19 billion", "$16 billion"]
+    buyer = Asked.of("Who acquired Instagram?")
+    deal = "{} $1 billion acquisition of Instagram was a watershed moment for Big Tech."
+    evidence = [source("a", deal.format("Facebook's")), source("b", deal.format("Apple's"))]
+    [conflict] = find_conflicts(buyer, "Facebook's $1 billion acquisition of Instagram.", {1}, evidence)
+    assert [s.says for s in conflict.sides] == ["Facebook", "Apple"]
     # An open question has no value to compare.
     assert find_conflicts(Asked.of("What did the council say?"), "It said so.", {1}, evidence) == []
 
