@@ -112,7 +112,7 @@ class KeywordIndex:
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
             _migrate(conn)
@@ -120,10 +120,16 @@ class KeywordIndex:
         return self._conn
 
     def add(self, chunks: Sequence[Chunk]) -> None:
-        """Add (or replace) chunks in one transaction: all of them or none."""
+        """Add (or replace) chunks in one transaction: all of them or none.
+
+        The write lock is taken first (``BEGIN IMMEDIATE``, waiting for another writer as
+        long as the busy timeout allows): a transaction that reads before it writes (each
+        replace looks up the old row) cannot be upgraded in WAL mode once another process
+        has written, and would fail with "database is locked".
+        """
         with self._lock:
             conn = self.conn
-            conn.execute("BEGIN")
+            conn.execute("BEGIN IMMEDIATE")
             try:
                 for c in chunks:
                     _delete(conn, c.chunk_id)
@@ -146,7 +152,7 @@ class KeywordIndex:
             return
         with self._lock:
             conn = self.conn
-            conn.execute("BEGIN")
+            conn.execute("BEGIN IMMEDIATE")
             for chunk_id in ids:
                 _delete(conn, chunk_id)
             conn.execute("COMMIT")
