@@ -343,9 +343,8 @@ class Assistant:
         if why:
             return self._abstain(question, searched, timings, raw, why, dropped)
         # The answer is the first verified sentence giving what was asked: do other sources give another?
-        claim = next((s for s in supported if asked.answers_in(s.text)), None)
+        claim = next((s for s in supported if asked.answers_in(s.text)), None) if self.settings.conflicts else None
         conflicts = find_conflicts(asked, claim.text, set(claim.citations), evidence) if claim else []
-        conflicts = conflicts if self.settings.conflicts else []
         answer = self._compose(question, searched, raw, verified_sentences, evidence, timings, renumber, conflicts)
         answer.dropped = [] if self.settings.keep_unsupported else dropped
         return answer

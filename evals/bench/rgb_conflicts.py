@@ -25,7 +25,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from evals.bench.common import write
+from evals.bench.common import percentile, write
 from evals.metrics import contains_alias
 from evals.rgb import DEFAULT_SOURCE, gold_answers
 from index.embedder import SentenceTransformerEmbedder
@@ -101,8 +101,7 @@ def run(items: list[dict], backend: str, embedder, generator, tmp: Path) -> dict
                 examples.append({"question": item["query"], "answer": answer.answer})
     sizes = Counter(half(item) for item in items)
     shares = {h: {s: {k: round(v / sizes[h], 3) for k, v in counts[h, s].items()} for s in SETTINGS} for h in sizes}
-    seconds.sort()
-    return {**shares, "p50_s": round(seconds[len(seconds) // 2], 2) if seconds else None, "examples": examples}
+    return {**shares, "p50_s": round(percentile(seconds, 50), 2) if seconds else None, "examples": examples}
 
 
 def main(argv: list[str] | None = None) -> dict:
