@@ -48,3 +48,13 @@ QUESTION_LIGHT = frozenset(
     come came get got give gave do did done say said tell told become became hold held play played date day
     name named number time kind type sort last first next latest""".split()
 )
+
+# Words ending in -ly that are not adverbs of manner or time.
+_NOT_ADVERBS = frozenset(
+    "supply family rally ally assembly monopoly anomaly reply apply italy july bully jelly belly holy ugly".split()
+)
+
+
+def is_adverb(word: str) -> bool:
+    """ "newly", "formally", "provisionally": how or when, not what the question asks about."""
+    return len(word) >= 5 and word.endswith("ly") and word not in _NOT_ADVERBS

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from lang.en import QUESTION_LIGHT
+from lang.en import QUESTION_LIGHT, is_adverb
 from lang.text import content_words, names, numbers, stem, words
 
 Kind = Literal["date", "amount", "number", "name", "place"]
@@ -97,7 +97,9 @@ class Asked:
     @classmethod
     def of(cls, question: str) -> Asked:
         subjects = frozenset(names(question) - _OPENERS)
-        relation = frozenset(w for w in content_words(question) if w not in subjects and w not in QUESTION_LIGHT)
+        relation = frozenset(
+            w for w in content_words(question) if w not in subjects and w not in QUESTION_LIGHT and not is_adverb(w)
+        )
         return cls(
             question_kind(question), frozenset(stem(w) for w in words(question)), frozenset(YEAR.findall(question)),
             question, subjects, relation,

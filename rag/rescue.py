@@ -12,7 +12,10 @@ subject, the question's relation words), so nothing the source does not state is
 Not for open questions (there is no answer of a kind to compare) or when the model
 said the sources do not answer; and when the question names a year, the sentence or
 its passage must name it too, and a sentence naming years of its own must name that one
-(a 2004 figure does not answer a question about 2005).
+(a 2004 figure does not answer a question about 2005). Nor when the cited article never
+speaks of the question's words the draft repeats (asked which bank agreed to *lend*, a
+draft naming a bank from a story about export credits): the source's sentence would
+answer another question. On by default (``RAG_RESCUE``); measured in the README.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from lang.text import numbers, strip_markers
 from rag.answer_kind import YEAR, Asked
 from rag.types import AnswerSentence, Evidence
-from rag.verify import SupportScorer, verify_answer
+from rag.verify import SupportScorer, unspoken_relation, verify_answer
 
 REASON = "in the source's own words: the draft gave this answer but not as the source states it"
 
@@ -49,6 +52,8 @@ def rescue(
                 continue
             if asked.years and not _of_the_years(asked, quote, ev):
                 continue
+            if unspoken_relation(sentence.text, asked, articles.get(ev.article_id, f"{ev.title} {ev.passage}")):
+                continue  # the article never speaks of what was asked ("per share"): its figure is another's
             checked = verify_answer(f"{quote} [{n}]", evidence, scorer, asked, True, articles).sentences
             if checked and all(s.supported and s.citations == [n] for s in checked):
                 out.append(AnswerSentence(quote, [n], True, min(s.support for s in checked), REASON))

@@ -97,7 +97,7 @@ class Settings(BaseSettings):
         description="Say when sources give different answers to what was asked, citing each side (rag/conflicts.py).",
     )
     rescue: bool = Field(
-        default=False,
+        default=True,
         description="When no drafted sentence is stated as written, offer the cited source sentence that holds "
         "the draft's answer, verbatim and verified (rag/rescue.py).",
     )

@@ -20,10 +20,12 @@ from index.embedder import Embedder
 from index.sentences import split_sentences
 from lang.text import (
     NOT_NAMES,
+    TITLES,
     content_words,
     find_markers,
     first_name,
     fold,
+    full_names,
     money_as_counts,
     names,
     numbers,
@@ -90,9 +92,11 @@ class LexicalEmbeddingScorer:
         source_words = set(words(source))
         asked = set(words(question))
         around = set(words(" ".join([context, *preceding]))) | source_words
+        around_text = " ".join([context, *preceding, source])
         missing = sorted(
             n for n in names(claim)
-            if not name_in(n, source_words) and not (n in asked and name_in(n, around))
+            if not name_in(n, source_words)
+            and not (n in asked and (name_in(n, around) or named_by_its_last_word(n, question, around_text)))
         )  # fmt: skip
         missing += numbers_missing(claim, source, question, " ".join([context, *preceding, source]))
         coverage = _coverage(content_words(claim), asked, source_words, around)
@@ -117,6 +121,38 @@ class LexicalEmbeddingScorer:
         if value < self.threshold:
             return Support(value, False, f"weak support ({value:.2f} < {self.threshold:.2f})")
         return Support(value, True)
+
+
+def named_by_its_last_word(part: str, question: str, text: str) -> bool:
+    """Whether ``text`` names the question's full name holding ``part`` by that name's last word.
+
+    Asked about "Adrian Mutu", a passage that says "Mutu" names him; "Great Britain" is
+    "Britain". Not when the last word stands in ``text`` after another name ("Michelle
+    Collins" is not the "Dave Collins" asked about).
+    """
+    runs = []
+    for full in full_names(question):  # "Great Britain's Davis Cup" is two names
+        runs.extend(r.split() for r in re.split(r"(?<=['’]s)\s+", full))
+    for run in runs:
+        parts = [_fold_name(p) for p in run]
+        if part not in parts[:-1]:
+            continue
+        tokens = re.findall(r"[\w’'-]+", text)
+        seen = False
+        for i, token in enumerate(tokens):
+            if not token[:1].isupper() or _fold_name(token) != parts[-1]:
+                continue  # the name's last word, as a name ("Portable", not "portable")
+            before = _fold_name(tokens[i - 1]) if i else ""
+            if i and tokens[i - 1][:1].isupper() and before != part and before not in NOT_NAMES | TITLES:
+                return False  # another name's last word
+            seen = True
+        if seen:
+            return True
+    return False
+
+
+def _fold_name(word: str) -> str:
+    return fold(word).removesuffix("'s").removesuffix("’s")
 
 
 def _coverage(claim_words: list[str], asked: set[str], source_words: set[str], around: set[str]) -> float:
@@ -214,11 +250,15 @@ def _close(a: str, b: str) -> bool:
 
 
 def name_in(name: str, source_words: set[str]) -> bool:
-    """A folded name is in the source, allowing transliteration and one-letter differences."""
+    """A folded name is in the source, allowing transliteration and one-letter differences;
+    a hyphenated name is there when each of its parts is."""
     from index.keyword import variant_key
 
     if name in source_words:
         return True
+    parts = [p for p in re.split(r"[-‐–]", name) if p]
+    if len(parts) > 1:  # "Volkswagen-Ford" is named where Volkswagen and Ford are
+        return all(name_in(p, source_words) for p in parts)
     key = variant_key(name.capitalize())
     for word in source_words:
         if len(name) >= 4 and _close(name, word):
@@ -437,7 +477,9 @@ def off_subject(asked: Asked, article_text: str) -> list[str]:
     about something else, however well its sentence is supported.
     """
     held = set(words(article_text))
-    return sorted(n for n in asked.subjects if not name_in(n, held))
+    return sorted(
+        n for n in asked.subjects if not name_in(n, held) and not named_by_its_last_word(n, asked.text, article_text)
+    )
 
 
 # A sentence that joins two reports ("A said X; B said Y") is verified part by part.
@@ -488,12 +530,16 @@ def _verify_claim(
 
 
 _LIST_ITEM = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3}$")
+# A title ("Lord of the Rings: The Return of the King"): capitalised words, small words between.
+_TITLE_ITEM = re.compile(
+    r"^[A-Z][\w'’.-]*:?(?:\s+(?:(?:of|the|a|an|in|on|at|to|for|and|with|from)\b|[A-Z][\w'’.-]*:?)){1,9}$"
+)
 
 
 def _enumeration(claim: str) -> list[str]:
     """The items of a bare list of names ("A B, C D and E F."), or [] for any other sentence."""
     items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", claim.strip().rstrip(".")) if i.strip()]
-    if len(items) < 3 or not all(_LIST_ITEM.match(i) and i[0].isupper() for i in items):
+    if len(items) < 3 or not all((_LIST_ITEM.match(i) or _TITLE_ITEM.match(i)) and i[0].isupper() for i in items):
         return []
     return items
 

@@ -6,6 +6,7 @@ import json
 
 from index.loader import load_file
 from rag.assistant import ABSTAIN_TEXT, Assistant
+from rag.settings import Settings
 from tests.conftest import SAMPLE
 from tests.fakes import HashEmbedder, ScriptedGenerator, source_number
 
@@ -271,3 +272,26 @@ def test_a_source_sentence_naming_other_years_does_not_stand_in_though_its_passa
     draft = [AnswerSentence("Time Warner reported a full-year profit of $3.36bn for 2005.", [1], False, 0.2, "")]
     scorer = LexicalEmbeddingScorer(HashEmbedder(), threshold=0.5)
     assert rescue(draft, evidence, scorer, Asked.of("What full-year profit did Time Warner report for 2005?"), {}) == []
+
+
+def test_no_source_sentence_stands_in_when_its_article_never_speaks_of_what_the_draft_asked():
+    """Asked which bank agreed to lend Venalum money, a draft naming a bank from a story
+    about export credits: the story never speaks of lending, so its sentence answers
+    another question, and the draft's answer is not rescued."""
+    from rag.answer_kind import Asked
+    from rag.rescue import rescue
+    from rag.types import AnswerSentence, Evidence
+    from rag.verify import LexicalEmbeddingScorer
+
+    quote = "Venalum obtained two new credits from Westdeutsche Landesbank and Midland Bank."
+    evidence = [Evidence("a1", "Venezuela credits", quote, 0, len(quote), "c1", quote, 0)]
+    draft = [AnswerSentence("Westdeutsche Landesbank agreed to lend Venalum 100 mln marks.", [1], False, 0.2, "")]
+    scorer = LexicalEmbeddingScorer(HashEmbedder(), threshold=0.5)
+    asked = Asked.of("Which German state bank agreed to lend Venalum 100 mln marks?")
+    assert rescue(draft, evidence, scorer, asked, {"a1": f"Venezuela credits. {quote}"}) == []
+    lent = f"Venezuela credits. {quote} The German state bank agreed to lend the 100 mln marks over five years."
+    assert [s.text for s in rescue(draft, evidence, scorer, asked, {"a1": lent})] == [quote]
+
+
+def test_the_source_sentence_stands_in_by_default():
+    assert Settings().rescue

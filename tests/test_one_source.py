@@ -139,3 +139,15 @@ def test_a_list_of_names_keeps_those_its_one_article_holds_and_leaves_out_the_re
     # A sentence that is not a bare list is not trimmed: it stands or falls whole.
     prose = "Marco Rubio met Jean-Noël Barrot in Paris [1]."
     assert verify_answer(prose, evidence, scorer(), "Who attended the Paris talks?").abstained
+
+
+def test_a_list_holding_a_title_keeps_the_names_its_article_holds():
+    """ "Alexander and Catwoman and Lord of the Rings: The Return of the King" citing the Time
+    Warner story, which names only the first two: the title is an item like a name."""
+    story = "Its film division saw profits slump 27%, hit by box-office flops Alexander and Catwoman."
+    evidence = [ev(story, "time-warner", "Ad sales boost Time Warner profit")]
+    draft = "Alexander and Catwoman and Lord of the Rings: The Return of the King [1]."
+    question = "Which two box-office flops dragged down profits at Time Warner's film division?"
+    got = verify_answer(draft, evidence, scorer(), question)
+    assert not got.abstained
+    assert [s.text for s in got.sentences] == ["Alexander and Catwoman."]

@@ -252,3 +252,37 @@ def test_the_commas_a_model_puts_between_markers_go_with_them():
     assert split_answer("Rubio [1], Witkoff [2] and Barrot [3] attended.") == [
         ("Rubio, Witkoff and Barrot attended.", [1, 2, 3])
     ]
+
+
+def test_a_question_name_may_stand_for_the_surname_the_passage_uses():
+    """Asked about "Adrian Mutu", a passage saying "Mutu" names him; one whose "Collins" is
+    another Collins does not, and neither does a lower-case word ("portable")."""
+    s = LexicalEmbeddingScorer(None, threshold=0.5)
+    quote = "It emerged that Mutu had failed a drugs test on October 18."
+    claim = "Adrian Mutu failed the drugs test on October 18."
+    assert s.score(claim, [quote], "On what date did Adrian Mutu fail the drugs test?", context=quote).supported
+    # Without the question naming him so, "Adrian" is a name the source lacks.
+    assert not s.score(claim, [quote], "On what date did Mutu fail the drugs test?", context=quote).supported
+
+    other = "Michelle Collins said she would run in the 200m final on Sunday."
+    assert not s.score(
+        "Dave Collins said she would run in the 200m final on Sunday.",
+        [other],
+        "What did Dave Collins say?",
+        context=other,
+    ).supported
+
+    from rag.verify import named_by_its_last_word
+
+    assert named_by_its_last_word(
+        "great", "Where was Great Britain's Davis Cup tie played?", "Britain lost in Tel Aviv."
+    )
+    assert not named_by_its_last_word("playstation", "When will Sony's PlayStation Portable launch?", "a portable")
+    assert not named_by_its_last_word("mutu", "When did Adrian Mutu fail?", "Mutu failed.")  # the last word itself
+
+
+def test_a_hyphenated_name_is_named_where_each_of_its_parts_is():
+    from rag.verify import name_in
+
+    assert name_in("volkswagen-ford", {"volkswagen", "and", "ford", "venture"})
+    assert not name_in("volkswagen-ford", {"volkswagen", "venture"})

@@ -1,0 +1,151 @@
+"""Re-verify the drafts of an earlier archive run with the current code, without the model.
+
+.venv/bin/python -m evals.bench.replay bench-results/archive_bbc_local.json [--size 0] [--show]
+
+An ``archive_eval`` run keeps each question's draft (``raw_answer``). Retrieval,
+evidence selection and the greedy draft are deterministic over a cached index, so a
+change to verification (or to anything after the draft) can be measured on the same
+drafts in minutes instead of re-running the model: the draft is replayed for its
+question, everything else runs as shipped. The run's own code replays to its recorded
+figures exactly (checked before any figure of the README was taken this way); a change
+to retrieval, evidence or the prompt makes the drafts stale, and then only a real run
+counts. Prints the aggregate and every question whose outcome changed.
+
+``--without rescue,years,...`` also replays with each named rule switched off, one at a
+time (the ablation: what each rule buys or costs on the same drafts). Rules are switched
+off for answering only; the harness scores every variant with the full verifier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import json
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from unittest import mock
+
+import rag.assistant
+import rag.rescue
+import rag.verify
+from evals.bench.archive_eval import SHOWN, SUITES, archive_home
+from evals.bench.common import write
+from evals.gold import load_suite
+from evals.runner import run_suite, score
+from rag.assistant import Assistant
+from rag.settings import Settings
+from rag.types import Evidence
+
+
+class Replay:
+    """A generator that gives each question the draft recorded for it."""
+
+    name = "replay"
+
+    def __init__(self, drafts: dict[str, str]) -> None:
+        self.drafts = drafts
+
+    def generate(self, question: str, evidence: Sequence[Evidence]) -> Iterator[str]:
+        yield self.drafts[question]
+
+
+def _off(target: object, name: str, value: object) -> Callable[[], contextlib.AbstractContextManager]:
+    return lambda: mock.patch.object(target, name, lambda *args, **kwargs: value)
+
+
+# Each rule of verification, and how to switch it off.
+RULES: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
+    "one-source": lambda: mock.patch.object(rag.verify, "_by_article", lambda evidence, numbers: [list(numbers)]),
+    "subject": _off(rag.verify, "off_subject", []),
+    "relation": lambda: contextlib.ExitStack(),  # replaced below: two modules import it
+    "binding": _off(rag.verify, "unbound_numbers", []),
+    "polarity": _off(rag.verify, "polarity_conflict", None),
+    "speaker": _off(rag.verify, "misattributed", None),
+    "last-word": _off(rag.verify, "named_by_its_last_word", False),
+    "list-trim": _off(rag.verify, "_trim_list", None),
+    "kind": _off(rag.assistant, "answers_the_kind_asked", True),
+    "speaks-of": _off(rag.assistant, "speaks_of_the_question", True),
+    "years": _off(rag.assistant, "states_the_years", True),
+    "rescue": lambda: contextlib.nullcontext(),  # a setting: see variant()
+}
+
+
+@contextlib.contextmanager
+def _relation_off():
+    with _off(rag.verify, "unspoken_relation", [])(), _off(rag.rescue, "unspoken_relation", [])():
+        yield
+
+
+RULES["relation"] = _relation_off
+
+
+def _memoised(assistant: Assistant) -> None:
+    """Retrieval and evidence selection once per question, whatever the variant."""
+    assistant.search = functools.lru_cache(maxsize=None)(assistant.search)  # type: ignore[method-assign]
+    select = rag.assistant.select_evidence
+    cache: dict[tuple, list[Evidence]] = {}
+
+    def selected(question, passages, embedder, limit=8, relative_floor=0.6):
+        key = (getattr(question, "text", question), tuple(p.chunk_id for p in passages), limit)
+        if key not in cache:
+            cache[key] = select(question, passages, embedder, limit, relative_floor)
+        return cache[key]
+
+    rag.assistant.select_evidence = selected
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("records", type=Path, help="an archive_<suite>_<system>.json written by archive_eval")
+    parser.add_argument("--suite", default="", help="bbc or reuters (default: from the file name)")
+    parser.add_argument("--size", type=int, default=-1, help="as archive_eval's --size (default: bbc 0, reuters 4000)")
+    parser.add_argument("--show", action="store_true", help="also list the answerable questions still abstaining")
+    parser.add_argument("--without", default="", help=f"rules to switch off one at a time: {','.join(RULES)}")
+    args = parser.parse_args(argv)
+    data = json.loads(args.records.read_text())
+    suite_name = args.suite or args.records.stem.split("_")[1]
+    size = args.size if args.size >= 0 else {"reuters": 4000}.get(suite_name, 0)
+    recorded = {r["item"]["question"]: r for r in data["records"]}
+    suite = SUITES / f"{suite_name}.jsonl"
+    home = archive_home(suite_name, size, {t for i in load_suite(suite) for t in i.titles})
+    assistant = Assistant(
+        Settings(home=home, llm="local"), generator=Replay({q: r["raw_answer"] for q, r in recorded.items()})
+    )
+    _memoised(assistant)
+    items = [i for i in load_suite(suite) if i.question in recorded]
+    run = score(run_suite(assistant, items), assistant.scorer)
+    before = data["aggregate"]
+    print(f"{suite_name}: {len(items)} questions; recorded -> replayed")
+    for key in SHOWN:
+        if key != "latency_p50_s" and before.get(key) is not None:
+            print(f"  {key:22s} {before[key]:.3f} -> {run.aggregate[key]:.3f}")
+    for record in run.records:
+        old = recorded[record.item.question]
+        if old["metrics"].get("correct") != record.metrics.get("correct") or old["abstained"] != record.abstained:
+            print(f"changed (correct {old['metrics'].get('correct')} -> {record.metrics.get('correct')}): "
+                  f"{record.item.question}\n  now: {record.answer[:300]}")  # fmt: skip
+        elif args.show and record.item.answerable and record.abstained:
+            print(f"abstains: {record.item.question}\n  draft: {record.raw_answer[:200]}\n  why: {record.why}")
+    result = {"replayed": run.aggregate}
+    rules = [r for r in args.without.split(",") if r]
+    if rules:
+        keys = ["correct", "crag", "abstain_unanswerable", "false_abstain", "ungrounded_rate", "stitched_rate"]
+        print("\nswitched off       " + " ".join(f"{k[:12]:>12s}" for k in keys))
+        print(f"{'(none)':18s} " + " ".join(f"{run.aggregate[k]:12.3f}" for k in keys))
+    for rule in rules:
+        variant = assistant
+        if rule == "rescue":
+            variant = assistant.variant(rescue=False)
+            variant.search = assistant.search  # type: ignore[method-assign]
+        with RULES[rule]():
+            records = run_suite(variant, items)
+        aggregate = score(records, assistant.scorer).aggregate
+        result[f"without {rule}"] = aggregate
+        print(f"{rule:18s} " + " ".join(f"{aggregate[k]:12.3f}" for k in keys))
+    write(f"replay_{suite_name}", result)
+    return result
+
+
+if __name__ == "__main__":
+    main()
