@@ -2,14 +2,20 @@
 
 For each question of a fixed list over the sample corpus, the assistant answers
 (retrieve, select evidence, generate, verify); then the same prompt goes to the
-same llama.cpp model directly, with no retrieval and no verification. Both run in
-this process, one after the other, so the ratio is measured side by side.
+same llama.cpp model directly, streamed, with no retrieval and no verification. Both
+run in this process, one after the other, so the ratios are measured side by side:
+time to the first source (the sources event of ``Assistant.stream``), to the first
+model token, and to the whole answer, each beside the bare call's.
 
-    .venv/bin/python -m evals.bench.answer_latency
+``--sources 8,4`` repeats the measurement with that many source sentences in the
+prompt (``RAG_EVIDENCE_SENTENCES``): what fewer sources buy in time to first token.
+
+    .venv/bin/python -m evals.bench.answer_latency [--sources 8]
 """
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -36,68 +42,81 @@ QUESTIONS = [
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
-def main() -> dict:
-    with tempfile.TemporaryDirectory() as home:
-        assistant = Assistant(Settings(home=Path(home), llm="local"))
-        assistant.ingest([SAMPLE])
-        gen = assistant.generator
-        warm_up = assistant.warm_up()  # both models loaded, the prompt's fixed prefix evaluated
+def bare_call(gen, messages) -> tuple[float, float]:
+    """(seconds to the first token, seconds to the whole answer) of llama.cpp alone, streamed."""
+    began, first = time.perf_counter(), None
+    for chunk in gen._load().create_chat_completion(
+        messages=messages, max_tokens=gen.max_tokens, temperature=0.0, stream=True
+    ):
+        if first is None and chunk["choices"][0]["delta"].get("content"):
+            first = time.perf_counter() - began
+    total = time.perf_counter() - began
+    return (first if first is not None else total), total
 
-        totals, firsts, sources, previews, bare, rows = [], [], [], [], [], []
-        for question in QUESTIONS:
-            gen.warm_up()  # the cache holds the fixed prefix, not the last question's prompt
-            events = list(assistant.stream(question))
-            answer = events[-1]
-            previews.append(any(isinstance(e, Sources) and e.preview is not None for e in events))
-            totals.append(answer.timings.total)
-            if answer.timings.first_token is not None:
-                firsts.append(answer.timings.first_token)
-            if answer.timings.first_source is not None:
-                sources.append(answer.timings.first_source)
-            if answer.abstained and not answer.raw_answer:
-                rows.append((question, answer.timings.total, None))
-                continue
-            # The same prompt, straight to llama.cpp.
-            evidence = select_evidence(
-                question, assistant.search(question), assistant.embedder, assistant.settings.evidence_sentences
-            )
-            # Same cache state as the assistant's call had: the fixed prefix cached, this
-            # question's part not (otherwise llama.cpp would reuse the whole prompt).
-            gen.warm_up()
-            began = time.perf_counter()
-            gen._load().create_chat_completion(
-                messages=build_messages(question, evidence), max_tokens=gen.max_tokens, temperature=0.0
-            )
-            bare_s = time.perf_counter() - began
-            bare.append(bare_s)
-            rows.append((question, answer.timings.total, bare_s))
 
+def measure(assistant: Assistant, sources_in_prompt: int) -> dict:
+    assistant.settings = assistant.settings.model_copy(update={"evidence_sentences": sources_in_prompt})
+    gen = assistant.generator
+    totals, firsts, sources, previews, bare, bare_firsts, rows = [], [], [], [], [], [], []
+    for question in QUESTIONS:
+        gen.warm_up()  # the cache holds the fixed prefix, not the last question's prompt
+        events = list(assistant.stream(question))
+        answer = events[-1]
+        previews.append(any(isinstance(e, Sources) and e.preview is not None for e in events))
+        totals.append(answer.timings.total)
+        if answer.timings.first_token is not None:
+            firsts.append(answer.timings.first_token)
+        if answer.timings.first_source is not None:
+            sources.append(answer.timings.first_source)
+        if answer.abstained and not answer.raw_answer:
+            rows.append((question, answer.timings.total, None))
+            continue
+        # The same prompt, straight to llama.cpp.
+        evidence = select_evidence(question, assistant.search(question), assistant.embedder, sources_in_prompt)
+        # Same cache state as the assistant's call had: the fixed prefix cached, this
+        # question's part not (otherwise llama.cpp would reuse the whole prompt).
+        gen.warm_up()
+        first_s, bare_s = bare_call(gen, build_messages(question, evidence))
+        bare.append(bare_s)
+        bare_firsts.append(first_s)
+        rows.append((question, answer.timings.total, bare_s))
     paired = [(t, b) for _, t, b in rows if b]
-    result = {
-        "warm_up_s": round(warm_up, 2),
+    return {
+        "sources_in_prompt": sources_in_prompt,
         "answer_total_s": summary(totals),
         "first_token_s": summary(firsts) if firsts else None,
         "first_source_s": summary(sources) if sources else None,
         "questions_with_a_preview": sum(previews),
         "bare_llama_cpp_s": summary(bare) if bare else None,
+        "bare_first_token_s": summary(bare_firsts) if bare_firsts else None,
         "ratio_end_to_end_over_bare": round(sum(t for t, _ in paired) / sum(b for _, b in paired), 3)
         if paired
         else None,
-        "peak_rss_mb": peak_rss_mb(),
         "questions": [{"question": q, "total_s": round(t, 2), "bare_s": b and round(b, 2)} for q, t, b in rows],
     }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sources", default="8", help="source sentences in the prompt, one run each: 8,4")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as home:
+        assistant = Assistant(Settings(home=Path(home), llm="local"))
+        assistant.ingest([SAMPLE])
+        warm_up = assistant.warm_up()  # both models loaded, the prompt's fixed prefix evaluated
+        runs = [measure(assistant, int(n)) for n in args.sources.split(",")]
+    result = {"warm_up_s": round(warm_up, 2), "peak_rss_mb": peak_rss_mb(), "runs": runs}
     path = write("answer_latency", result)
-    print(f"answer latency over {len(QUESTIONS)} questions (local model, 2 threads):")
-    print(f"  end to end   p50 {result['answer_total_s']['p50']:.2f}s  p95 {result['answer_total_s']['p95']:.2f}s")
-    if sources:
-        print(f"  first source p50 {result['first_source_s']['p50']:.2f}s  p95 {result['first_source_s']['p95']:.2f}s")
-    if firsts:
-        print(f"  first token  p50 {result['first_token_s']['p50']:.2f}s  p95 {result['first_token_s']['p95']:.2f}s")
-    if bare:
-        print(
-            f"  bare llama   p50 {result['bare_llama_cpp_s']['p50']:.2f}s  ratio {result['ratio_end_to_end_over_bare']}"
-        )
-    print(f"  a verified preview with the sources on {sum(previews)} of {len(QUESTIONS)} questions")
+    print(f"answer latency over {len(QUESTIONS)} questions (local model, 2 threads), p50 / p95 in seconds:")
+    for run in runs:
+        print(f"  {run['sources_in_prompt']} source sentences in the prompt:")
+        for label, key in [("first source", "first_source_s"), ("first token", "first_token_s"),
+                           ("bare first token", "bare_first_token_s"), ("end to end", "answer_total_s"),
+                           ("bare llama.cpp", "bare_llama_cpp_s")]:  # fmt: skip
+            if run[key]:
+                print(f"    {label:17s} {run[key]['p50']:6.2f} {run[key]['p95']:6.2f}")
+        print(f"    ratio end to end / bare {run['ratio_end_to_end_over_bare']}; "
+              f"a verified preview on {run['questions_with_a_preview']} of {len(QUESTIONS)}")  # fmt: skip
     print(f"  warm-up {result['warm_up_s']}s, peak RSS {result['peak_rss_mb']} MB -> {path}")
     return result
 
