@@ -32,6 +32,7 @@ from lang.text import (
     numbers_missing,
     stem,
     strip_markers,
+    word_spans,
     words,
 )
 from rag.answer_kind import YEAR, Asked
@@ -98,7 +99,7 @@ class LexicalEmbeddingScorer:
             if not name_in(n, source_words)
             and not (n in asked and (name_in(n, around) or named_by_its_last_word(n, question, around_text)))
         )  # fmt: skip
-        missing += numbers_missing(claim, source, question, " ".join([context, *preceding, source]))
+        missing += numbers_missing(claim, source, question, around_text)
         coverage = _coverage(content_words(claim), asked, source_words, around)
         cosine = max(0.0, self._cosine(claim, premises)) if self.embedder else coverage
         value = round(0.6 * coverage + 0.4 * cosine, 4)
@@ -130,29 +131,22 @@ def named_by_its_last_word(part: str, question: str, text: str) -> bool:
     "Britain". Not when the last word stands in ``text`` after another name ("Michelle
     Collins" is not the "Dave Collins" asked about).
     """
-    runs = []
-    for full in full_names(question):  # "Great Britain's Davis Cup" is two names
-        runs.extend(r.split() for r in re.split(r"(?<=['’]s)\s+", full))
-    for run in runs:
-        parts = [_fold_name(p) for p in run]
-        if part not in parts[:-1]:
-            continue
-        tokens = re.findall(r"[\w’'-]+", text)
-        seen = False
-        for i, token in enumerate(tokens):
-            if not token[:1].isupper() or _fold_name(token) != parts[-1]:
-                continue  # the name's last word, as a name ("Portable", not "portable")
-            before = _fold_name(tokens[i - 1]) if i else ""
-            if i and tokens[i - 1][:1].isupper() and before != part and before not in NOT_NAMES | TITLES:
-                return False  # another name's last word
-            seen = True
-        if seen:
-            return True
+    spans = word_spans(text)
+    for full in full_names(question):
+        for run in re.split(r"(?<=['’]s)\s+", full):  # "Great Britain's Davis Cup" is two names
+            parts = words(run)
+            if part not in parts[:-1]:
+                continue
+            seen = False
+            for i, (start, _, word) in enumerate(spans):
+                if word != parts[-1] or not text[start].isupper():
+                    continue  # the name's last word, as a name ("Portable", not "portable")
+                if i and text[spans[i - 1][0]].isupper() and spans[i - 1][2] not in {part} | NOT_NAMES | TITLES:
+                    return False  # another name's last word
+                seen = True
+            if seen:
+                return True
     return False
-
-
-def _fold_name(word: str) -> str:
-    return fold(word).removesuffix("'s").removesuffix("’s")
 
 
 def _coverage(claim_words: list[str], asked: set[str], source_words: set[str], around: set[str]) -> float:

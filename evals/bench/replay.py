@@ -54,11 +54,18 @@ def _off(target: object, name: str, value: object) -> Callable[[], contextlib.Ab
     return lambda: mock.patch.object(target, name, lambda *args, **kwargs: value)
 
 
+@contextlib.contextmanager
+def _relation_off() -> Iterator[None]:
+    """Two modules import ``unspoken_relation``: both are switched."""
+    with _off(rag.verify, "unspoken_relation", [])(), _off(rag.rescue, "unspoken_relation", [])():
+        yield
+
+
 # Each rule of verification, and how to switch it off.
 RULES: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
     "one-source": lambda: mock.patch.object(rag.verify, "_by_article", lambda evidence, numbers: [list(numbers)]),
     "subject": _off(rag.verify, "off_subject", []),
-    "relation": lambda: contextlib.ExitStack(),  # replaced below: two modules import it
+    "relation": _relation_off,
     "binding": _off(rag.verify, "unbound_numbers", []),
     "polarity": _off(rag.verify, "polarity_conflict", None),
     "speaker": _off(rag.verify, "misattributed", None),
@@ -69,15 +76,6 @@ RULES: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
     "years": _off(rag.assistant, "states_the_years", True),
     "rescue": lambda: contextlib.nullcontext(),  # a setting: see variant()
 }
-
-
-@contextlib.contextmanager
-def _relation_off():
-    with _off(rag.verify, "unspoken_relation", [])(), _off(rag.rescue, "unspoken_relation", [])():
-        yield
-
-
-RULES["relation"] = _relation_off
 
 
 def _memoised(assistant: Assistant) -> None:
