@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from evals.gold import GoldItem
-from rag.types import Answer
+from rag.types import Answer, AnswerSentence
 
 
 @dataclass
@@ -35,7 +35,9 @@ class Record:
             answer=answer.answer,
             abstained=answer.abstained,
             sentences=[
-                {"text": s.text, "citations": list(s.citations), "supported": s.supported} for s in answer.sentences
+                {"text": text, "citations": list(citations), "supported": s.supported}
+                for s in answer.sentences
+                for text, citations in _claims(s)
             ],
             citations={c.n: c.quote for c in answer.citations},
             retrieved=retrieved,
@@ -53,3 +55,14 @@ class Record:
         data["contexts"] = {str(k): v for k, v in self.contexts.items()}
         data["sources"] = {str(k): v for k, v in self.sources.items()}
         return data
+
+
+def _claims(sentence: AnswerSentence) -> list[tuple[str, list[int]]]:
+    """What a sentence claims, each with its citations: a list sentence claims each item apart.
+
+    "Rubio [1] and Sybiga [3] were in Paris" is scored as "Rubio were in Paris" against
+    source 1 and "Sybiga were in Paris" against source 3, as it was verified.
+    """
+    if sentence.items:
+        return [(item.claim, item.citations) for item in sentence.items]
+    return [(sentence.text, sentence.citations)]

@@ -330,13 +330,18 @@ class Assistant:
             # Nothing of the draft stands as written: the cited source's own sentence may.
             checked = checked + rescue(dropped, evidence, base_scorer(scorer), asked, articles)
         verified_sentences = checked if self.settings.keep_unsupported else [s for s in checked if s.supported]
-        if self.settings.complete_lists and any(s.supported for s in verified_sentences):
+        listed = any(s.items for s in verified_sentences if s.supported)  # the model named them one by one
+        if self.settings.complete_lists and not listed and any(s.supported for s in verified_sentences):
             verified_sentences += self._completions(question, verified_sentences, evidence)
         timings.verify = time.perf_counter() - verify_began
         timings.total = time.perf_counter() - began
         supported = [s for s in verified_sentences if s.supported]
         supported_text = " ".join(s.text for s in supported)
         quotes = [evidence[n - 1].scoring_text for s in supported for n in s.citations]
+        # A list item's claim carries the question's words ("Sybiga attended the Paris
+        # talks") and stood only where its cited article uses them (rag.verify's
+        # unspoken_relation): it speaks of the question where its one sentence may not.
+        quotes += [item.claim for s in supported for item in s.items]
         why = _why_abstain(raw, supported_text, asked, quotes)
         if not why and not states_the_years(asked, [evidence[n - 1] for s in supported for n in s.citations]):
             why = f"the cited sentences do not speak of {', '.join(sorted(asked.years))}"
@@ -387,10 +392,7 @@ class Assistant:
         used = [n for sentence in sentences for n in sentence.citations]
         for n in used + [n for c in conflicts for side in c.sides for n in side.sources]:
             numbering.setdefault(n, len(numbering) + 1 if renumber else n)
-        renumbered = [
-            AnswerSentence(s.text, [numbering[n] for n in s.citations], s.supported, s.support, s.reason)
-            for s in sentences
-        ]
+        renumbered = [s.renumbered(numbering) for s in sentences]
         citations = [Citation.from_evidence(new, evidence[old - 1]) for old, new in numbering.items()]
         shown_conflicts = [c.renumbered(numbering) for c in conflicts]
         text = " ".join([_with_markers(s) for s in renumbered] + [c.sentence() for c in shown_conflicts])
@@ -415,9 +417,11 @@ def _why_abstain(raw: str, supported_text: str, asked: Asked, quotes: Sequence[s
 
 
 def _with_markers(sentence: AnswerSentence) -> str:
-    """ "He met Macron." + [1, 2] -> "He met Macron [1][2]." """
-    markers = "".join(f"[{n}]" for n in sentence.citations)
-    flag = "" if sentence.supported else " (unsupported)"
-    text = sentence.text
-    end = len(text.rstrip(".!?"))
-    return f"{text[:end]} {markers}{flag}{text[end:]}".replace("  ", " ") if markers or flag else text
+    """ "He met Macron." + [1, 2] -> "He met Macron [1][2]."; a list's items each with their own."""
+    out = []
+    pieces = sentence.segments()
+    for i, (text, citations) in enumerate(pieces):
+        markers = "".join(f"[{n}]" for n in citations)
+        flag = " (unsupported)" if not sentence.supported and i == max(len(pieces) - 2, 0) else ""
+        out.append(f"{text} {markers}{flag}" if markers or flag else text)
+    return "".join(out).replace("  ", " ")

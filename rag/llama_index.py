@@ -92,7 +92,11 @@ class NewsQueryEngine(BaseQueryEngine):
             )
             for c in answer.citations
         ]  # fmt: skip
-        sentences = [{"text": s.text, "citations": s.citations, "supported": s.supported} for s in answer.sentences]
+        sentences = [
+            {"text": s.text, "citations": s.citations, "supported": s.supported,
+             "items": [{"text": i.text, "citations": i.citations} for i in s.items]}
+            for s in answer.sentences
+        ]  # fmt: skip
         return Response(
             response=answer.answer, source_nodes=nodes,
             metadata={"abstained": answer.abstained, "why": answer.why, "sentences": sentences,

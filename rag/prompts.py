@@ -31,7 +31,8 @@ def format_sources(evidence: Sequence[Evidence]) -> str:
 
 
 # One worked example (a made-up story) shows the model what a complete, cited answer
-# looks like: every person a source names, several sources combined, and the exact
+# looks like: every person a source names, in one sentence, each name followed by the
+# source that names it (rag.lists verifies such a list item by item), and the exact
 # reply when the sources do not say. Measured with the 1.5B model on the Paris
 # question, it named 3 people instead of 1, and it is a fixed prefix that llama.cpp
 # keeps cached between questions.
@@ -41,8 +42,8 @@ _EXAMPLE_SOURCES = """[1] (2024-06-02) The mayor of Lyon, Grégory Doucet, opene
 _EXAMPLES = [
     (
         "Who was at the festival's opening?",
-        "Grégory Doucet, the mayor of Lyon, opened the festival with the culture minister Rachida Dati [1]. "
-        "The singer Zaz and Thierry Frémaux, director of the Lumière Institute, also spoke at the opening [3].",
+        "The mayor of Lyon, Grégory Doucet [1], the culture minister Rachida Dati [1], the singer Zaz [3] "
+        "and Thierry Frémaux, director of the Lumière Institute [3], were at the opening.",
     ),
     ("How many visitors came in the first weekend?", "The festival drew 40,000 visitors in its first weekend [2]."),
     ("Who paid for the festival?", NOT_FOUND),

@@ -65,14 +65,57 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class CitedItem:
+    """One item of a list sentence, cited on its own: "the singer Zaz [3]".
+
+    ``text`` is the item as the sentence writes it; ``claim`` is what was verified
+    against its sources ("the singer Zaz were at the opening").
+    """
+
+    text: str
+    citations: list[int]
+    claim: str
+
+
+@dataclass(frozen=True)
 class AnswerSentence:
-    """One sentence of the answer, the citations that support it, and how well they do."""
+    """One sentence of the answer, the citations that support it, and how well they do.
+
+    A list sentence ("Rubio [1], Sybiga [3] and Sauter [5] were in Paris.") has
+    ``items``: each name with the sources that state it, verified alone, its markers
+    shown after it; ``citations`` is then every item's, in order.
+    """
 
     text: str
     citations: list[int]
     supported: bool
     support: float
     reason: str = ""
+    items: list[CitedItem] = field(default_factory=list)
+
+    def segments(self) -> list[tuple[str, list[int]]]:
+        """The text in pieces, each followed by the markers that belong after it.
+
+        "He met Macron." + [1, 2] -> [("He met Macron", [1, 2]), (".", [])]; a list
+        sentence has a piece per item, then the rest.
+        """
+        text = self.text
+        if not self.items:
+            end = len(text.rstrip(".!?"))
+            return [(text[:end], self.citations), (text[end:], [])]
+        out, at = [], 0
+        for item in self.items:
+            found = text.find(item.text, at)
+            if found < 0:  # not written as the item says: markers after the sentence
+                return [(text, self.citations)]
+            out.append((text[at : found + len(item.text)], item.citations))
+            at = found + len(item.text)
+        return out + [(text[at:], [])]
+
+    def renumbered(self, numbering: Mapping[int, int]) -> AnswerSentence:
+        items = [CitedItem(i.text, [numbering[n] for n in i.citations], i.claim) for i in self.items]
+        citations = [numbering[n] for n in self.citations]
+        return AnswerSentence(self.text, citations, self.supported, self.support, self.reason, items)
 
 
 @dataclass(frozen=True)

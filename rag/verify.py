@@ -36,8 +36,9 @@ from lang.text import (
     words,
 )
 from rag.answer_kind import YEAR, Asked
+from rag.lists import CitedList, ListItem, cited_list
 from rag.relations import polarity_conflict, unbound_numbers
-from rag.types import AnswerSentence, Evidence
+from rag.types import AnswerSentence, CitedItem, Evidence
 
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 
@@ -320,15 +321,23 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
     the sentence before them, not to the one they precede.
     """
     out: list[tuple[str, list[int]]] = []
+    for piece in answer_pieces(text):
+        bare = strip_markers(piece)
+        out.append((bare, find_markers(piece)))
+    return out
+
+
+def answer_pieces(text: str) -> list[str]:
+    """The answer's sentences with their markers in, as :func:`split_answer` reads them."""
+    out: list[str] = []
     for s, e in split_sentences(text):
         piece = text[s:e]
         lead = _LEADING_MARKERS.match(piece)
         if lead and out:
-            out[-1][1].extend(m for m in find_markers(lead.group()) if m not in out[-1][1])
+            out[-1] = out[-1].rstrip() + lead.group()
             piece = piece[lead.end() :]
-        bare = strip_markers(piece)
-        if bare and any(ch.isalnum() for ch in bare):
-            out.append((bare, find_markers(piece)))
+        if any(ch.isalnum() for ch in strip_markers(piece)):
+            out.append(piece.strip())
     return out
 
 
@@ -570,6 +579,37 @@ def _trim_list(
     )
 
 
+def _verify_list(
+    listed: CitedList, evidence: Sequence[Evidence], scorer: SupportScorer, asked: Asked,
+    articles: Mapping[str, str],
+) -> list[AnswerSentence]:  # fmt: skip
+    """A list sentence whose items cite their own sources, checked item by item.
+
+    Each item's claim is verified as a sentence of its own (one claim, one source);
+    the sentence is written again from the items that stand, each with its citations,
+    followed by the items left out, unsupported, each with its reason.
+    """
+    kept: list[tuple[ListItem, list[int], Support]] = []
+    left_out: list[AnswerSentence] = []
+    for item in listed.items:
+        valid = [n for n in item.markers if 1 <= n <= len(evidence)]
+        citations, support, reason = _verify_claim(item.claim, valid, evidence, scorer, asked, articles)
+        if support.supported:
+            kept.append((item, citations, support))
+        else:
+            left_out.append(AnswerSentence(item.claim, citations or valid, False, support.score, reason))
+    if not kept:
+        return left_out
+    text = listed.written([item.text for item, _, _ in kept])
+    items = [CitedItem(item.text, citations, item.claim) for item, citations, _ in kept]
+    citations = list(dict.fromkeys(n for item in items for n in item.citations))
+    reason = "each item verified against its own source"
+    if left_out:
+        reason += "; left out: " + ", ".join(s.text for s in left_out)
+    score = min(support.score for _, _, support in kept)
+    return [AnswerSentence(text, citations, True, score, reason, items), *left_out]
+
+
 def verify_answer(
     text: str,
     evidence: Sequence[Evidence],
@@ -588,7 +628,13 @@ def verify_answer(
     asked = question if isinstance(question, Asked) else Asked.of(question)
     articles = articles or {}
     out: list[AnswerSentence] = []
-    for claim, cited in split_answer(text):
+    for piece in answer_pieces(text):
+        listed = cited_list(piece, asked.text)
+        if listed is not None:
+            checked = _verify_list(listed, evidence, scorer, asked, articles)
+            out += [s for s in checked if s.supported or keep_unsupported]
+            continue
+        claim, cited = strip_markers(piece), find_markers(piece)
         valid = [n for n in cited if 1 <= n <= len(evidence)]
         results = [_verify_claim(part, valid, evidence, scorer, asked, articles) for part in _parts(claim)]
         citations = list(dict.fromkeys(n for ns, _, _ in results for n in ns))

@@ -46,6 +46,21 @@ def test_paris_question_names_most_attendees_with_verbatim_quotes(assistant):
     assert answer.timings.total > 0 and answer.timings.first_token is not None
 
 
+def test_paris_question_is_one_sentence_naming_each_attendee_after_its_own_source(assistant):
+    """#16: a list answer names everyone in one sentence, each name cited to a quote that holds it."""
+    answer = assistant.ask("Who attended the Paris talks?")
+    listed = [s for s in answer.sentences if s.items]
+    assert len(listed) == 1 and len(answer.sentences) == 1, (answer.answer, answer.raw_answer)
+    items = listed[0].items
+    assert len([name for name in PARIS if any(name in i.text for i in items)]) >= 5, answer.answer
+    quotes = {c.n: c.quote for c in answer.citations}
+    for item in items:
+        surname = item.text.split()[-1]
+        assert item.citations and any(surname in quotes[n] for n in item.citations), (item, quotes)
+        assert f"{item.text} [{item.citations[0]}]" in answer.answer
+    assert len({n for item in items for n in item.citations}) >= 2  # not one marker for the whole list
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -36,9 +36,9 @@ def answer_markdown(answer: Answer) -> str:
         )
     parts = []
     for sentence in answer.sentences:
-        markers = "".join(marker(n) for n in sentence.citations)
+        pieces = [f"{escape(text)}{''.join(marker(n) for n in cited)}" for text, cited in sentence.segments()]
         flag = " **(unsupported)**" if not sentence.supported else ""
-        parts.append(f"{escape(sentence.text)}{markers}{flag}")
+        parts.append("".join(pieces) + flag)
     return " ".join(parts) + _conflicts_note(answer) + _dropped_note(answer)
 
 
