@@ -33,9 +33,10 @@ _HEAD = re.compile(
 _MAX_ITEM_WORDS = 12
 # A question asking who did something ("Who attended the Paris talks?", "Which
 # officials went to Paris?"), not whom ("Who will Rubio speak with?"): what a bare
-# list's items are said to have done.
+# list's items are said to have done. "Which" takes one plural word ("Which two
+# box-office flops dragged ...": its subject is longer than a word, so no predicate).
 _ASKS_WHO_DID = re.compile(
-    r"^\s*(?i:who|which\s+\w+)\s+"
+    r"^\s*(?i:who|which\s+(?!(?:two|three|four|five|six)\b)[a-z]+s)\s+"
     r"(?!(?:did|does|do|will|would|can|could|should|has|have|had|is|are|was|were)\s+(?:[A-Z]|the\s|a\s|an\s))"
     r"(?P<predicate>[a-z].*?)\s*\?*\s*$"
 )

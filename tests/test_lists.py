@@ -51,6 +51,7 @@ def test_a_bare_list_claims_what_the_question_says_was_done():
     # Whom, not who: the question's subject did it, not the list's items.
     assert what_was_done("Who will Rubio speak with?") == ""
     assert what_was_done("Who is Barrot?") == ""
+    assert what_was_done("Which two box-office flops dragged down profits?") == ""
     assert cited_list("Marco Rubio [1], Andriï Sybiga [2].", "Who will Rubio speak with?").items[0].claim == (
         "Marco Rubio."
     )
