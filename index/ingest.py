@@ -19,6 +19,7 @@ from index.embedder import Embedder
 from index.formats import FieldMap
 from index.keyword import KeywordIndex
 from index.loader import ArticleReader, LoadError, Skipped, iter_files, resolved
+from index.memory import release_freed_memory
 from index.similarity import near_duplicate
 from index.store import TWINS, ChunkStore
 from index.types import Article, Chunk
@@ -221,6 +222,7 @@ class Ingestor:
             if self.keyword is not None:
                 self.keyword.add(new)
             self.committed()
+        release_freed_memory()  # the model's working memory: else the process grows for thousands of chunks
         self._note_twins(twins, plans)
         for i, plan in enumerate(plans):
             if i in twins:

@@ -150,3 +150,27 @@ def test_an_evaluation_scores_each_item_against_its_own_source():
                CitedItem("Andriï Sybiga", [1], "Andriï Sybiga attended.")],
     )  # fmt: skip
     assert citation_metrics(record(swapped), scorer())["ungrounded_rate"] == 0.5
+
+
+def test_the_list_benchmark_counts_names_given_and_names_cited_to_a_quote_that_holds_them():
+    from evals.bench.list_answers import list_metrics
+
+    citations = [
+        Citation(1, "paris-story", "T", PARIS, 0, len(PARIS), "c1", PARIS, 0),
+        Citation(2, "kyiv-story", "T", KYIV, 0, len(KYIV), "c2", KYIV, 0),
+    ]
+    gold = ["Marco Rubio", "Andriï Sybiga", "Roustem Oumerov", "Jens Plötner"]
+    good = LISTED.renumbered({4: 1, 7: 2})
+    got = list_metrics(Answer(QUESTION, _with_markers(good), False, citations=citations, sentences=[good]), gold)
+    assert got["recall"] == 0.75 and got["all_named"] == 0.0 and got["sentences"] == 1.0
+    assert got["cited_apart"] == 1.0
+    # Negative control: every name cited to the Paris story, which names only Rubio.
+    wrong = LISTED.renumbered({4: 1, 7: 1})
+    got = list_metrics(Answer(QUESTION, _with_markers(wrong), False, citations=citations, sentences=[wrong]), gold)
+    assert got["cited_apart"] == 1 / 3
+    # One sentence citing both at its end: each name's citation is the sentence's.
+    plain = AnswerSentence("Marco Rubio, Andriï Sybiga and Roustem Oumerov attended.", [1, 2], True, 0.8)
+    got = list_metrics(Answer(QUESTION, _with_markers(plain), False, citations=citations, sentences=[plain]), gold)
+    assert got["cited_apart"] == 1.0
+    abstained = list_metrics(Answer(QUESTION, "The articles do not say.", True), gold)
+    assert abstained["recall"] == 0.0 and abstained["answered"] == 0.0
