@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python -m evals.bench.judge --configs lexical,all
 	$(BIN)/python -m evals.bench.archive_eval --suites bbc,reuters --size bbc=0,reuters=4000 --split test \
 		--systems extractive,local,judge,baseline
+	$(BIN)/python -m evals.bench.list_answers --split test
 
 lint: install
 	$(BIN)/pip install --disable-pip-version-check -q ruff==0.17.5
