@@ -30,6 +30,8 @@ TITLES = frozenset(
 _WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# A run of markers with the spaces before them: " [1]", " [1][3]", " [1, 3] [4]".
+MARKER_RUN = re.compile(f"(?:{_MARKER.pattern})+")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -15,10 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lang.text import find_markers, names
+from lang.text import MARKER_RUN, find_markers, names
 
-# A run of markers: "[1]", "[1][3]", "[1, 3]".
-_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 # What comes between two items: ", ", ", and ", " and ".
 _SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+)")
 # An item starts with a name or a determiner ("the singer Zaz"), not with a verb or
@@ -83,7 +81,7 @@ def cited_list(piece: str, question: str = "") -> CitedList | None:
     attended the talks?" claim what the question asks ("B attended the talks"), so
     that the article cited for each must speak of it.
     """
-    runs = list(_MARKERS.finditer(piece))
+    runs = list(MARKER_RUN.finditer(piece))
     if len(runs) < 2:
         return None
     raw, at = [], 0

@@ -19,6 +19,7 @@ from typing import Protocol
 from index.embedder import Embedder
 from index.sentences import split_sentences
 from lang.text import (
+    MARKER_RUN,
     NOT_NAMES,
     TITLES,
     content_words,
@@ -40,7 +41,7 @@ from rag.lists import CitedList, ListItem, cited_list
 from rag.relations import polarity_conflict, unbound_numbers
 from rag.types import AnswerSentence, CitedItem, Evidence
 
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
+_LEADING_MARKERS = re.compile("^" + MARKER_RUN.pattern)
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,9 @@ def list_metrics(answer: Answer, gold: Sequence[str]) -> dict[str, float]:
     said = set(words(text))
     named = [g for g in gold if _surname(g) in said]
     quotes = {c.n: set(words(c.quote)) for c in answer.citations}
+    pieces = [(t, c) for s in answer.sentences if s.supported for t, c in s.segments() if c]
     held = 0
     for g in named:
-        pieces = [(t, c) for s in answer.sentences if s.supported for t, c in s.segments() if c]
         own = next((c for t, c in pieces if _surname(g) in set(words(t))), [])
         held += any(_surname(g) in quotes.get(n, set()) for n in own)
     return {
