@@ -24,7 +24,17 @@ OPPOSITES = [
     ("above exceed exceeded", "below"),
     ("profit profits", "loss losses"),
     ("hire hired", "fire fired sack sacked"),
+    ("suspend suspended suspends", "fire fired sack sacked dismiss dismissed"),
 ]
+
+# negation: what a source leaves open ("He declined to say if the ceiling should be
+# raised") is not stated by it ("He said the ceiling should be raised").
+LEFT_OPEN = (
+    r"\b(?:declin\w*|refus\w*|would\s+not|wouldn't|did\s+not|didn't|could\s+not|couldn't|cannot|can't)"
+    r"\s+(?:to\s+)?(?:say|comment|confirm|disclose|specify|reveal|predict)\w*(?:\s+on)?\s+(?:if|whether)\b"
+    r"|\b(?:unclear|not\s+clear|not\s+known|unknown|undecided|uncertain|not\s+decided|no\s+decision)"
+    r"(?:\s+yet)?\s+(?:if|whether)\b"
+)
 
 # negation: irregular forms read as their base, so that "did not rise" meets "rose".
 BASE_FORMS = dict(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from lang.en import QUESTION_LIGHT, is_adverb
-from lang.text import content_words, names, numbers, stem, words
+from lang.text import STOPWORDS, content_words, names, numbers, stem, words
 
 Kind = Literal["date", "amount", "number", "name", "place"]
 
@@ -73,6 +73,14 @@ def question_kind(question: str) -> Kind | None:
     return None
 
 
+# "Who will Rubio speak with?", "What did Macron tell reporters?": a question about what
+# someone (the agent, a run of capitalised words after the auxiliary) does to or with
+# someone or something else.
+_AGENT_QUESTION = re.compile(
+    r"^(?i:who|whom|what|which\s+\w+)\s+(?:do|does|did|will|would|can|could|should|has|have|had|is|are|was|were)"
+    r"\s+((?:[A-Z][\w'’.-]*\s+)+)([a-z]+)\b"
+)
+
 # Capitalised words that open a request rather than name its subject ("Name the ...").
 _OPENERS = frozenset(["name", "list", "tell", "give", "describe", "explain", "please", "summarise", "summarize"])
 
@@ -93,6 +101,10 @@ class Asked:
     # What the question asks about its subjects ("salary" in "What salary does Seifert
     # earn?"): its content words, less names, light verbs and the words that ask.
     relation: frozenset[str] = frozenset()
+    # Who acts in the question and the act, when it asks what someone did to or with
+    # another ("Who will Rubio speak with?": {"rubio"}, "speak"): see rag.verify.swapped_subject.
+    agent: frozenset[str] = frozenset()
+    act: str = ""
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -100,9 +112,13 @@ class Asked:
         relation = frozenset(
             w for w in content_words(question) if w not in subjects and w not in QUESTION_LIGHT and not is_adverb(w)
         )
+        m = _AGENT_QUESTION.match(question.strip())
+        # "What were Nike's profits?" asks about a thing of Nike's, not what Nike did.
+        agent = frozenset(names(m.group(1))) if m and not re.search(r"['’]s?\s*$", m.group(1)) else frozenset()
+        act = m.group(2) if m and agent and m.group(2) not in QUESTION_LIGHT | STOPWORDS else ""
         return cls(
             question_kind(question), frozenset(stem(w) for w in words(question)), frozenset(YEAR.findall(question)),
-            question, subjects, relation,
+            question, subjects, relation, agent if act else frozenset(), act,
         )  # fmt: skip
 
     def held_in(self, text: str) -> float:

@@ -8,7 +8,9 @@ A bag of words is satisfied by "TimeWarner's sales rose 8%" citing "sales rose 2
 - a number is *bound* to what the claim says of it: the words next to it in the claim
   must stand next to it in the source;
 - the *polarity* agrees: the sentence carrying the claim does not deny what the claim
-  asserts, nor say the opposite ("fell" for "rose", "sold" for "bought").
+  asserts, leave it open ("declined to say if"), nor say the opposite ("fell" for
+  "rose", "sold" for "bought"), nor give a change the other way round ("from 157,000
+  to 133,000" for "from 133,000 to 157,000").
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lang.en import BASE_FORMS, NEGATORS, OPPOSITES, UNITS
-from lang.text import STOPWORDS, fold, numbers, stem
+from lang.en import BASE_FORMS, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
+from lang.text import STOPWORDS, first_name, fold, names, numbers, stem
 
 NEGATED_SPAN = 4  # how far after a negator to look for the word it denies (the first content word)
 
@@ -147,3 +149,80 @@ def polarity_conflict(claim: str, carrier: str) -> str | None:
             if opposite and wanted and len(wanted & _around(source_tokens, j, SOURCE_WINDOW)) >= len(wanted) / 2:
                 return f"the source says the opposite ({other}, not {word})"
     return None
+
+
+_LEFT_OPEN = re.compile(LEFT_OPEN, re.IGNORECASE)
+
+
+def left_open(claim: str, carrier: str) -> str | None:
+    """Why the carrying source leaves open what the claim asserts, or None.
+
+    "He declined to say if the ceiling should be maintained or raised to 16.6 mln bpd"
+    does not state "Lukman said the ceiling should be raised to 16.6 mln bpd": the claim's
+    words are in the source, but inside what it declines to say. Only when the claim
+    shares more of its words with the open clause than with the rest of the sentence, and
+    does not itself report the question as open.
+    """
+    m = _LEFT_OPEN.search(carrier)
+    if not m or _LEFT_OPEN.search(claim) or re.search(r"\b(?:whether|if)\b", claim, re.IGNORECASE):
+        return None
+    claim_stems = {_stem(w) for w in _plain(claim) if w not in STOPWORDS}
+    inside = claim_stems & {_stem(w) for w in _plain(carrier[m.end() :])}
+    before = claim_stems & {_stem(w) for w in _plain(carrier[: m.start()])} - inside
+    if len(inside) > len(before):
+        return f"the source leaves it open ({m.group().strip()} ...)"
+    return None
+
+
+_RANGE = re.compile(r"\bfrom\s+\D{0,4}?(\d[\d,.]*)\D{0,24}?\s+to\s+\D{0,4}?(\d[\d,.]*)", re.IGNORECASE)
+
+
+def _ranges(text: str) -> set[tuple[str, str]]:
+    return {(a.replace(",", "").rstrip("."), b.replace(",", "").rstrip(".")) for a, b in _RANGE.findall(text)}
+
+
+def reversed_range(claim: str, premises: Sequence[str]) -> str | None:
+    """Why the source gives the claim's change the other way round, or None.
+
+    "revised up from 133,000 to 157,000" citing "revised down ... from 157,000 to
+    133,000": both numbers are there, next to the same words, in the wrong order.
+    """
+    said = set().union(*(_ranges(p) for p in premises)) if premises else set()
+    for a, b in sorted(_ranges(claim)):
+        if (b, a) in said and (a, b) not in said:
+            return f"the source says from {b} to {a}, not from {a} to {b}"
+    return None
+
+
+def number_of_another(claim: str, premises: Sequence[str], question: str = "") -> list[str]:
+    """The claim's numbers that the cited sentences give of someone else.
+
+    "USAir has offered 71 dlrs cash per share" does not state "Norfolk Southern offered
+    71 dlrs", even beside a sentence naming Norfolk Southern's offer, nor in a passage
+    about it: every cited sentence holding 71 has another subject (USAir, its first
+    name) and does not name the claim's subject (its first name). A sentence whose
+    subject is a pronoun ("It was released on July 21") or the claim's own may carry it.
+    """
+    subject = first_name(claim)
+    if not subject:
+        return []
+    subject_words = names(subject)
+    claim_names = names(claim)
+    out = []
+    for number in sorted(numbers(claim) - numbers(question)):
+        holding = [p for p in premises if number in numbers(p)]
+        if holding and all(_of_another(p, subject_words, claim_names) for p in holding):
+            out.append(number)
+    return out
+
+
+_PRONOUNS = frozenset(["it", "its", "he", "his", "she", "her", "they", "their", "this", "that", "these", "those"])
+
+
+def _of_another(premise: str, subject_words: set[str], claim_names: set[str]) -> bool:
+    """Whether ``premise`` is about someone other than the claim's subject (and never names it)."""
+    opening = re.match(r"\W*([\w'’]+)", premise)
+    if opening and fold(opening.group(1)) in _PRONOUNS:
+        return False  # "It was released on July 21": its subject is in the sentence before
+    theirs = first_name(premise)
+    return bool(theirs) and not (names(theirs) & claim_names) and not (subject_words & names(premise))

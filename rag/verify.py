@@ -38,7 +38,7 @@ from lang.text import (
 )
 from rag.answer_kind import YEAR, Asked
 from rag.lists import CitedList, ListItem, cited_list
-from rag.relations import polarity_conflict, unbound_numbers
+from rag.relations import left_open, number_of_another, polarity_conflict, reversed_range, unbound_numbers
 from rag.types import AnswerSentence, CitedItem, Evidence
 
 _LEADING_MARKERS = re.compile("^" + MARKER_RUN.pattern)
@@ -107,23 +107,52 @@ class LexicalEmbeddingScorer:
         value = round(0.6 * coverage + 0.4 * cosine, 4)
         if missing:
             return Support(min(value, self.threshold / 2), False, "not in the cited source: " + ", ".join(missing))
+        added = added_detail(claim, source_words | asked)
+        if added:
+            return Support(min(value, self.threshold / 2), False, "adds what the source does not say: " + added)
         counts = money_as_counts(claim, source)
         if counts:
             return Support(min(value, self.threshold / 2), False, "not money in the cited source: " + ", ".join(counts))
         other = misattributed(claim, premises, preceding)
         if other:
             return Support(min(value, self.threshold / 2), False, f"the cited source gives these words to {other}")
-        unbound = unbound_numbers(claim, premises, question)
+        unbound = unbound_numbers(claim, premises, question) or number_of_another(claim, premises, question)
         if unbound:
             return Support(
                 min(value, self.threshold / 2), False, "the source says other things of " + ", ".join(unbound)
             )
-        conflict = polarity_conflict(claim, carrier(claim, premises))
+        conflict = (
+            polarity_conflict(claim, carrier(claim, premises))
+            or left_open(claim, carrier(claim, premises))
+            or reversed_range(claim, premises)
+        )
         if conflict:
             return Support(min(value, self.threshold / 2), False, conflict)
         if value < self.threshold:
             return Support(value, False, f"weak support ({value:.2f} < {self.threshold:.2f})")
         return Support(value, True)
+
+
+ADDED_DETAIL_RUN = 3  # content words in a row that the cited sentences do not hold
+
+
+def added_detail(claim: str, held: set[str]) -> str:
+    """Words in a row that the claim adds to its source ("because of a cracked steam
+    generator" where the source says "due to a variety of problems"), or "".
+
+    A paraphrase changes a word here and there; three content words in a row that
+    neither the cited sentences nor the question hold are a detail of the claim's own.
+    """
+    held_stems = {stem(w) for w in held}
+    run: list[str] = []
+    for w in content_words(claim):
+        if w[0].isdigit() or stem(w) in held_stems:
+            run = []
+            continue
+        run.append(w)
+        if len(run) >= ADDED_DETAIL_RUN:
+            return " ".join(run)
+    return ""
 
 
 def named_by_its_last_word(part: str, question: str, text: str) -> bool:
@@ -486,6 +515,28 @@ def off_subject(asked: Asked, article_text: str) -> list[str]:
     )
 
 
+def swapped_subject(claim: str, asked: Asked) -> str | None:
+    """The claim's subject when it is not the one the question asks about, or None.
+
+    Asked "Who will Rubio speak with?", "Steve Witkoff will speak with Emmanuel Macron"
+    is about what someone else does: a name stands before the question's act ("speak")
+    and Rubio is nowhere in it. A bare answer ("Jean-Noël Barrot."), a sentence that
+    does not use the act or whose subject is a pronoun, and one naming the agent anywhere
+    ("Mutu was sacked by Chelsea") are not checked.
+    """
+    if not asked.agent:
+        return None
+    act = asked.act[:4]  # "sack" meets "sacked", as in unspoken_relation
+    tokens = re.findall(r"[\w'’-]+", strip_markers(claim))
+    at = next((i for i, t in enumerate(tokens) if fold(t)[:4] == act), None)
+    if at is None:
+        return None
+    before = names(" ".join(tokens[:at]))
+    if before and not any(name_in(a, names(claim)) for a in asked.agent):
+        return first_name(claim) or sorted(before)[0]
+    return None
+
+
 # A sentence that joins two reports ("A said X; B said Y") is verified part by part.
 _JOINT = re.compile(r";\s+|,\s+(?:while|whereas)\s+")
 
@@ -521,11 +572,15 @@ def _verify_claim(
         article = _article_text(evidence, evidence[valid[0] - 1].article_id, articles)
         missing = off_subject(asked, article)
         unspoken = unspoken_relation(claim, asked, article)
+        swapped = swapped_subject(claim, asked)
         if missing:
             reason = "the cited article is not about " + ", ".join(m.capitalize() for m in missing)
+        elif swapped:
+            agent = ", ".join(a.capitalize() for a in sorted(asked.agent))
+            reason = f"the claim says what {swapped} does, the question asks about {agent}"
         elif unspoken:
             reason = "the cited article never speaks of " + ", ".join(unspoken)
-        if missing or unspoken:
+        if swapped or missing or unspoken:
             support = Support(min(support.score, 0.25), False, reason)
         elif base is not scorer:
             support = _score(scorer, claim, evidence, valid, question)

@@ -17,11 +17,11 @@ pytestmark = pytest.mark.slow
 
 # Rejected share of each family of false claims, and recall of the supported ones (both halves).
 REJECTED = {
-    "entity-swap": 0.85, "off-subject": 0.95, "negation": 0.85, "stitched": 0.85, "number-swap": 0.7,
-    "tautology": 0.7, "unsupported-detail": 0.7, "event-mismatch": 0.5,
+    "entity-swap": 0.9, "off-subject": 0.95, "negation": 0.9, "stitched": 0.95, "number-swap": 0.8,
+    "tautology": 0.75, "unsupported-detail": 0.95, "event-mismatch": 0.75,
 }  # fmt: skip
 RECALL = {"supported-verbatim": 0.95, "supported-multi": 0.8, "supported-paraphrase": 0.4}
-PRECISION = 0.65
+PRECISION = 0.78
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +57,11 @@ def test_a_bag_of_words_verifier_fails_the_same_floors(real_embedder, monkeypatc
     monkeypatch.setattr(verify, "off_subject", lambda asked, article: [])
     monkeypatch.setattr(verify, "unbound_numbers", lambda claim, premises, question="": [])
     monkeypatch.setattr(verify, "polarity_conflict", lambda claim, carrier: None)
-    items = [i for i in load_claims() if i.family in ("stitched", "off-subject", "number-swap", "negation")]
+    monkeypatch.setattr(verify, "number_of_another", lambda claim, premises, question="": [])
+    monkeypatch.setattr(verify, "left_open", lambda claim, carrier: None)
+    monkeypatch.setattr(verify, "reversed_range", lambda claim, premises: None)
+    monkeypatch.setattr(verify, "added_detail", lambda claim, held: "")
+    families = ("stitched", "off-subject", "number-swap", "negation", "unsupported-detail", "event-mismatch")
+    items = [i for i in load_claims() if i.family in families]
     weak = evaluate(items, LexicalEmbeddingScorer(real_embedder, 0.5))
     assert any(weak.by_family[f]["rejected"] < REJECTED[f] for f in weak.by_family), weak.by_family

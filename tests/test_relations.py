@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.relations import polarity_conflict, unbound_numbers
+from rag.relations import left_open, number_of_another, polarity_conflict, reversed_range, unbound_numbers
 
 BA = (
     "Reporting its results for the three months to 31 December 2004, the airline made a pre-tax profit "
@@ -46,3 +46,31 @@ def test_an_opposite_counts_only_when_said_of_the_same_thing():
     assert polarity_conflict("Allied Domecq shares in London fell 4%.", source)
     fed = "The Federal Reserve decided on 2 February to boost interest rates by a quarter of a point."
     assert polarity_conflict("The Federal Reserve cut interest rates by a quarter of a point.", fed)
+
+
+def test_what_a_source_declines_to_say_is_not_stated():
+    source = "The chairman declined to say whether the company would cut its dividend to 10 pence this year."
+    assert left_open("The chairman said the company would cut its dividend to 10 pence this year.", source)
+    # Controls: reporting it as open, and a claim about the part of the sentence that is stated.
+    assert left_open("The chairman would not say whether the dividend would be cut.", source) is None
+    stated = "Profits rose 5% to 40 mln dlrs, but the chairman declined to comment on whether jobs would go."
+    assert left_open("Profits rose 5% to 40 mln dlrs.", stated) is None
+    assert left_open("The chairman said jobs would go.", stated)
+
+
+def test_a_change_given_the_other_way_round_is_not_stated():
+    source = "The bank cut its growth forecast for 2005 from 2.8% to 2.1%."
+    assert reversed_range("The bank raised its growth forecast from 2.1% to 2.8%.", [source])
+    assert reversed_range("The bank cut its growth forecast from 2.8% to 2.1%.", [source]) is None
+    assert reversed_range("The forecast was 2.1%.", [source]) is None
+
+
+def test_a_number_another_subject_gives_is_not_the_claims():
+    bids = [
+        "Gulf Holdings received an offer from Atlas Corp of 40 dlrs a share.",
+        "Zenith Partners has offered 44 dlrs a share for the whole company.",
+    ]
+    assert number_of_another("Atlas Corp offered 44 dlrs a share for Gulf Holdings.", bids) == ["44"]
+    assert number_of_another("Atlas Corp offered 40 dlrs a share for Gulf Holdings.", bids) == []
+    # A sentence without a subject of its own (a pronoun) may carry the claim's number.
+    assert number_of_another("Atlas Corp offered 44 dlrs a share.", [bids[0], "It has offered 44 dlrs."]) == []

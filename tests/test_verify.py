@@ -286,3 +286,29 @@ def test_a_hyphenated_name_is_named_where_each_of_its_parts_is():
 
     assert name_in("volkswagen-ford", {"volkswagen", "and", "ford", "venture"})
     assert not name_in("volkswagen-ford", {"volkswagen", "venture"})
+
+
+def test_a_detail_the_source_does_not_give_is_not_supported():
+    source = [ev("The Kelso plant has been closed since March because of a dispute over pay, the union said.")]
+    text = "The Kelso plant has been closed since March because of flood damage to its boilers [1]."
+    got = verify_answer(text, source, scorer(), "Why is the Kelso plant closed?", keep_unsupported=True)
+    assert not got.sentences[0].supported
+    assert "adds what the source does not say" in got.sentences[0].reason
+    # Control: the same sentence with the source's own reason.
+    text = "The Kelso plant has been closed since March because of a dispute over pay [1]."
+    assert not verify_answer(text, source, scorer(), "Why is the Kelso plant closed?").abstained
+
+
+def test_the_question_agent_must_be_the_claims():
+    trip = [
+        ev("Steve Witkoff will meet Emmanuel Macron, while Marco Rubio will speak with Jean-Noël Barrot."),
+    ]
+    question = "Who will Rubio speak with?"
+    text = "Steve Witkoff will speak with Emmanuel Macron [1]."
+    swapped = verify_answer(text, trip, scorer(), question, keep_unsupported=True)
+    assert not swapped.sentences[0].supported
+    assert "asks about Rubio" in swapped.sentences[0].reason
+    # Controls: the agent named, a pronoun subject, and a bare answer.
+    for text in ["Rubio will speak with Jean-Noël Barrot [1].", "He will speak with Jean-Noël Barrot [1].",
+                 "Jean-Noël Barrot [1]."]:  # fmt: skip
+        assert not verify_answer(text, trip, scorer(), question).abstained, text
