@@ -200,8 +200,9 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
     "USAir has offered 71 dlrs cash per share" does not state "Norfolk Southern offered
     71 dlrs", even beside a sentence naming Norfolk Southern's offer, nor in a passage
     about it: every cited sentence holding 71 has another subject (USAir, its first
-    name) and does not name the claim's subject (its first name). A sentence whose
-    subject is a pronoun ("It was released on July 21") or the claim's own may carry it.
+    name) and does not name the claim's subject (its first name). A sentence that does
+    not open with a name ("It was released on July 21", "The club sacked him") may
+    carry it, and so may one naming the claim's subject.
     """
     subject = first_name(claim)
     if not subject:
@@ -216,13 +217,16 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
     return out
 
 
-_PRONOUNS = frozenset(["it", "its", "he", "his", "she", "her", "they", "their", "this", "that", "these", "those"])
+_PRONOUNS = frozenset("it its he his she her they their this that these those".split())
 
 
 def _of_another(premise: str, subject_words: set[str], claim_names: set[str]) -> bool:
     """Whether ``premise`` is about someone other than the claim's subject (and never names it)."""
-    opening = re.match(r"\W*([\w'’]+)", premise)
-    if opening and fold(opening.group(1)) in _PRONOUNS:
-        return False  # "It was released on July 21": its subject is in the sentence before
     theirs = first_name(premise)
-    return bool(theirs) and not (names(theirs) & claim_names) and not (subject_words & names(premise))
+    opening = fold(premise[: premise.find(theirs)]).split() if theirs else []
+    if not theirs or len(opening) > 3 or any("," in w or w in _PRONOUNS for w in opening):
+        # "It was released on July 21", "The club, owned by Roman Abramovich, sacked him":
+        # the subject is not named where the sentence opens ("US airline Zenith has"
+        # does name it), so it may be the claim's.
+        return False
+    return not (names(theirs) & claim_names) and not (subject_words & names(premise))

@@ -72,5 +72,10 @@ def test_a_number_another_subject_gives_is_not_the_claims():
     ]
     assert number_of_another("Atlas Corp offered 44 dlrs a share for Gulf Holdings.", bids) == ["44"]
     assert number_of_another("Atlas Corp offered 40 dlrs a share for Gulf Holdings.", bids) == []
-    # A sentence without a subject of its own (a pronoun) may carry the claim's number.
+    assert number_of_another("Atlas Corp offered 44 dlrs.", ["US investor Zenith Partners has offered 44 dlrs."])
+    # A sentence that does not open with its subject's name may carry the claim's number.
     assert number_of_another("Atlas Corp offered 44 dlrs a share.", [bids[0], "It has offered 44 dlrs."]) == []
+    assert (
+        number_of_another("Chelsea sacked Mutu in 2004.", ["The club, owned by Roman Abramovich, sacked him in 2004."])
+        == []
+    )
