@@ -217,7 +217,7 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
     return out
 
 
-_PRONOUNS = frozenset("it its he his she her they their this that these those".split())
+_PRONOUNS = frozenset(["it", "its", "he", "his", "she", "her", "they", "their", "this", "that", "these", "those"])
 
 
 def _of_another(premise: str, subject_words: set[str], claim_names: set[str]) -> bool:
