@@ -199,3 +199,29 @@ def full_names(text: str) -> list[str]:
         if any(p not in NOT_NAMES for p in parts):
             out.append(m.group())
     return out
+
+
+_INITIALS_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:of|and|for|&)\s+)?[A-Z][\w’'-]*)+")
+
+
+def acronyms(text: str) -> dict[str, set[str]]:
+    """Folded initials of the runs of capitalised words in ``text``, each with the run's folded words.
+
+    "General Motors Corp" -> "gm" (and "gmc", "mc"), "Bank of England" -> "boe" and "be":
+    a story names a company in full, an answer by its initials, or the other way round.
+    Every part of a run of two to five capitalised words counts, small words between.
+    """
+    out: dict[str, set[str]] = {}
+    for m in _INITIALS_RUN.finditer(text):
+        tokens = m.group().replace("&", "and").split()
+        for i, first in enumerate(tokens):
+            if not first[0].isupper():
+                continue
+            for j in range(i + 1, min(len(tokens), i + 8)):
+                part = tokens[i : j + 1]
+                capitalised = [t for t in part if t[0].isupper()]
+                if not part[-1][0].isupper() or not 2 <= len(capitalised) <= 5:
+                    continue
+                for kept in (capitalised, part):
+                    out.setdefault("".join(t[0] for t in kept).lower(), set()).update(_clean(t) for t in capitalised)
+    return out

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from lang.en import BASE_FORMS, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
-from lang.text import STOPWORDS, first_name, fold, names, numbers, stem
+from lang.text import STOPWORDS, acronyms, first_name, fold, names, numbers, stem
 
 NEGATED_SPAN = 4  # how far after a negator to look for the word it denies (the first content word)
 
@@ -207,12 +207,11 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
     subject = first_name(claim)
     if not subject:
         return []
-    subject_words = names(subject)
     claim_names = names(claim)
     out = []
     for number in sorted(numbers(claim) - numbers(question)):
         holding = [p for p in premises if number in numbers(p)]
-        if holding and all(_of_another(p, subject_words, claim_names) for p in holding):
+        if holding and all(_of_another(p, claim, subject, claim_names) for p in holding):
             out.append(number)
     return out
 
@@ -220,7 +219,7 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
 _PRONOUNS = frozenset(["it", "its", "he", "his", "she", "her", "they", "their", "this", "that", "these", "those"])
 
 
-def _of_another(premise: str, subject_words: set[str], claim_names: set[str]) -> bool:
+def _of_another(premise: str, claim: str, subject: str, claim_names: set[str]) -> bool:
     """Whether ``premise`` is about someone other than the claim's subject (and never names it)."""
     theirs = first_name(premise)
     opening = fold(premise[: premise.find(theirs)]).split() if theirs else []
@@ -229,4 +228,10 @@ def _of_another(premise: str, subject_words: set[str], claim_names: set[str]) ->
         # the subject is not named where the sentence opens ("US airline Zenith has"
         # does name it), so it may be the claim's.
         return False
-    return not (names(theirs) & claim_names) and not (subject_words & names(premise))
+    named = names(premise)
+    same = names(theirs) & claim_names or names(subject) & named
+    # "GM" for "General Motors Corp", or the other way round
+    theirs_initials = {k for k, words in acronyms(premise).items() if words & names(theirs)}
+    subject_initials = {k for k, words in acronyms(claim).items() if words & names(subject)}
+    by_initials = theirs_initials & claim_names or subject_initials & named
+    return not same and not by_initials

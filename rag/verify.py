@@ -22,6 +22,7 @@ from lang.text import (
     MARKER_RUN,
     NOT_NAMES,
     TITLES,
+    acronyms,
     content_words,
     find_markers,
     first_name,
@@ -101,6 +102,7 @@ class LexicalEmbeddingScorer:
             if not name_in(n, source_words)
             and not (n in asked and (name_in(n, around) or named_by_its_last_word(n, question, around_text)))
         )  # fmt: skip
+        missing = sorted(set(missing) - by_initials(missing, claim, source, around_text))
         missing += numbers_missing(claim, source, question, around_text)
         coverage = _coverage(content_words(claim), asked, source_words, around)
         cosine = max(0.0, self._cosine(claim, premises)) if self.embedder else coverage
@@ -153,6 +155,25 @@ def added_detail(claim: str, held: set[str]) -> str:
         if len(run) >= ADDED_DETAIL_RUN:
             return " ".join(run)
     return ""
+
+
+def by_initials(missing: Sequence[str], claim: str, source: str, around_text: str) -> set[str]:
+    """The claim's names that the source gives by initials, or that the claim gives by its own.
+
+    "GM plans to make airbags standard" citing "General Motors Corp said it plans ..."
+    names General Motors, as does "General Motors said" citing "GM said". The initials
+    may stand in the cited sentence or the passage around it (a story spells a name out
+    once); the full name the claim spells out, in the cited sentence.
+    """
+    if not missing:
+        return set()
+    spelled_out = acronyms(around_text + " " + source)
+    excused = {n for n in missing if re.search(rf"\b{re.escape(n.upper())}\b", claim) and n in spelled_out}
+    source_words = set(words(source))
+    for initials, parts in acronyms(claim).items():
+        if initials in source_words and len(initials) >= 2:
+            excused |= parts & set(missing)
+    return excused
 
 
 def named_by_its_last_word(part: str, question: str, text: str) -> bool:

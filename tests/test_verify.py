@@ -312,3 +312,14 @@ def test_the_question_agent_must_be_the_claims():
     for text in ["Rubio will speak with Jean-Noël Barrot [1].", "He will speak with Jean-Noël Barrot [1].",
                  "Jean-Noël Barrot [1]."]:  # fmt: skip
         assert not verify_answer(text, trip, scorer(), question).abstained, text
+
+
+def test_a_name_may_be_given_by_its_initials():
+    source = [ev("General Motors Corp will cut 5,000 jobs at its plants in Michigan next year.")]
+    question = "How many jobs will be cut in Michigan?"
+    assert not verify_answer("GM will cut 5,000 jobs in Michigan [1].", source, scorer(), question).abstained
+    initials = [ev("GM will cut 5,000 jobs at its plants in Michigan next year.")]
+    text = "General Motors will cut 5,000 jobs in Michigan [1]."
+    assert not verify_answer(text, initials, scorer(), question).abstained
+    # Control: initials the source does not spell out are another company.
+    assert verify_answer("GE will cut 5,000 jobs in Michigan [1].", source, scorer(), question).abstained
