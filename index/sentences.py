@@ -77,6 +77,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     token = word.group(1).lower().strip(".")
     if token in _ABBREVIATIONS:
         return True
+    # Dotted capital initials ("J.P. Morgan", "the U.A.E."), as "U.S." above.
+    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word.group(1).strip(".")):
+        return True
     # Single capital initials ("J. Smith"), but not a sentence ending in "I."
     return len(token) == 1 and token != "i" and text[dot - 1].isupper()
 

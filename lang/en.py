@@ -25,6 +25,7 @@ OPPOSITES = [
     ("profit profits", "loss losses"),
     ("hire hired", "fire fired sack sacked"),
     ("suspend suspended suspends", "fire fired sack sacked dismiss dismissed"),
+    ("upgrade upgraded upgrades", "downgrade downgraded downgrades"),
 ]
 
 # negation: what a source leaves open ("He declined to say if the ceiling should be

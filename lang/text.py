@@ -13,11 +13,16 @@ STOPWORDS = frozenset(
     must shall may i me my we our you your he him his she her it its they them their what which who whom
     this that these those am as until while also said says say according one two three said""".split()
 )
-# Capitalised words that start sentences or name days/months: not evidence of a name.
-NOT_NAMES = STOPWORDS | frozenset(
+# Days and months, written out or short: when, not what or who.
+CALENDAR = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june
-    july august september october november december mr mrs ms dr president minister according however
-    meanwhile today yesterday tomorrow jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+    july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+# Capitalised words that start sentences or name days/months: not evidence of a name.
+NOT_NAMES = (
+    STOPWORDS
+    | CALENDAR
+    | frozenset("mr mrs ms dr president minister according however meanwhile today yesterday tomorrow whose".split())
 )
 # Capitalised words that open a news sentence's subject without being its name
 # ("US Special Envoy Steve Witkoff").

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from lang.en import QUESTION_LIGHT, is_adverb
-from lang.text import STOPWORDS, content_words, names, numbers, stem, words
+from lang.text import CALENDAR, STOPWORDS, content_words, names, numbers, stem, words
 
 Kind = Literal["date", "amount", "number", "name", "place"]
 
@@ -110,7 +110,9 @@ class Asked:
     def of(cls, question: str) -> Asked:
         subjects = frozenset(names(question) - _OPENERS)
         relation = frozenset(
-            w for w in content_words(question) if w not in subjects and w not in QUESTION_LIGHT and not is_adverb(w)
+            w
+            for w in content_words(question)
+            if w not in subjects and w not in QUESTION_LIGHT and w not in CALENDAR and not is_adverb(w)
         )
         m = _AGENT_QUESTION.match(question.strip())
         # "What were Nike's profits?" asks about a thing of Nike's, not what Nike did.

@@ -228,8 +228,11 @@ def _of_another(premise: str, claim: str, subject: str, claim_names: set[str]) -
         # the subject is not named where the sentence opens ("US airline Zenith has"
         # does name it), so it may be the claim's.
         return False
+    if " " not in theirs and not opening and re.search(rf"\b{re.escape(theirs.lower())}\b", claim + " " + premise):
+        return False  # "Quarterly profits at ...": a capitalised first word the texts also write in lower case
     named = names(premise)
-    same = names(theirs) & claim_names or names(subject) & named
+    joined = fold(subject).replace(" ", "").removesuffix("'s").removesuffix("’s")  # "Time Warner", "TimeWarner"
+    same = names(theirs) & claim_names or names(subject) & named or joined in named
     # "GM" for "General Motors Corp", or the other way round
     theirs_initials = {k for k, words in acronyms(premise).items() if words & names(theirs)}
     subject_initials = {k for k, words in acronyms(claim).items() if words & names(subject)}

@@ -323,3 +323,47 @@ def test_a_name_may_be_given_by_its_initials():
     assert not verify_answer(text, initials, scorer(), question).abstained
     # Control: initials the source does not spell out are another company.
     assert verify_answer("GE will cut 5,000 jobs in Michigan [1].", source, scorer(), question).abstained
+
+
+def test_question_words_and_dotted_initials_are_read_as_such():
+    assert names("Whose record did Andrew Murray break?") == {"andrew", "murray"}
+    assert split_answer("J.P. Morgan and Co reported a net income of 219.2 mln dlrs [1].") == [
+        ("J.P. Morgan and Co reported a net income of 219.2 mln dlrs.", [1])
+    ]
+    # Control: a full stop after a word still ends the sentence.
+    assert len(split_answer("Prices rose 5 pct at J.P. Morgan. Sales fell [1].")) == 2
+
+
+def test_a_change_the_story_words_otherwise_is_spoken_of():
+    from rag.answer_kind import Asked
+    from rag.verify import unspoken_relation
+
+    asked = Asked.of("Which rating did Moody's cut Texaco's debt to?")
+    story = "Moody's reduced Texaco's senior debt to Caa from Ba-1, the agency said."
+    assert unspoken_relation("Moody's cut Texaco's debt to Caa.", asked, story) == []
+    # Control: a story of another change never speaks of a cut.
+    assert unspoken_relation("Moody's cut Texaco's debt to Caa.", asked, story.replace("reduced", "raised")) == ["cut"]
+
+
+def test_the_articles_date_gives_the_day_a_question_names():
+    from dataclasses import replace
+
+    fix = replace(ev("The dollar was fixed at 1.8063 marks, with no Bundesbank intervention."), date="1987-03-30")
+    question = "At what rate was the dollar fixed on March 30, 1987?"
+    text = "The dollar was fixed at 1.8063 marks on March 30, 1987 [1]."
+    assert not verify_answer(text, [fix], scorer(), question).abstained
+    # Controls: a story of another day, and a year alone the question names.
+    assert verify_answer(text, [replace(fix, date="1987-03-27")], scorer(), question).abstained
+    text = "The dollar was fixed at 1.8063 marks in 1987 [1]."
+    assert verify_answer(text, [fix], scorer(), "At what rate was the dollar fixed in 1987?").abstained
+
+
+def test_a_question_subject_the_article_gives_by_its_initials():
+    from rag.answer_kind import Asked
+    from rag.verify import off_subject
+
+    asked = Asked.of("Who is the buffer stock manager of the International Natural Rubber Organization?")
+    story = "INRO buffer stock manager Aldo Hofmeister said the quality of rubber in stock was acceptable."
+    assert off_subject(asked, story) == []
+    # Control: initials of something else.
+    assert off_subject(asked, story.replace("INRO", "ICCO")) == ["international", "natural", "organization"]
