@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from evals.records import Record
 from lang.text import fold, names, numbers_missing, words
-from rag.verify import SupportScorer, name_in
+from rag.verify import SupportScorer, name_in, the_days_asked
 
 K_VALUES = (1, 5, 10)
 
@@ -146,7 +146,9 @@ def citation_metrics(record: Record, scorer: SupportScorer) -> dict[str, float |
     for sentence in record.sentences:
         quotes = {n: record.citations.get(n, "") for n in sentence["citations"]}
         cited = [q for q in quotes.values() if q]
-        context = " ".join(record.contexts.get(n, "") for n in quotes)
+        # The article's date counts for the day the question names, as in verification.
+        days = the_days_asked(question, [record.dates.get(n) for n in quotes])
+        context = " ".join([*(record.contexts.get(n, "") for n in quotes), days])
         if cited and scorer.score(sentence["text"], cited, question, context).supported:
             supported += 1
         for n, quote in quotes.items():

@@ -20,6 +20,7 @@ class Record:
     latency: float
     contexts: dict[int, str] = field(default_factory=dict)  # n -> the passage around the quote
     sources: dict[int, str] = field(default_factory=dict)  # n -> the article the quote is from
+    dates: dict[int, str] = field(default_factory=dict)  # n -> the date of that article, when known
     metrics: dict[str, float | None] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     # Diagnostics, not scored: the model's draft, why the answer abstained, and the
@@ -44,6 +45,7 @@ class Record:
             latency=answer.timings.total,
             contexts={c.n: c.passage for c in answer.citations},
             sources={c.n: c.article_id for c in answer.citations},
+            dates={c.n: c.date for c in answer.citations if c.date},
             raw_answer=answer.raw_answer,
             why=answer.why,
             dropped=[{"text": s.text, "citations": list(s.citations), "reason": s.reason} for s in answer.dropped],
@@ -54,6 +56,7 @@ class Record:
         data["citations"] = {str(k): v for k, v in self.citations.items()}
         data["contexts"] = {str(k): v for k, v in self.contexts.items()}
         data["sources"] = {str(k): v for k, v in self.sources.items()}
+        data["dates"] = {str(k): v for k, v in self.dates.items()}
         return data
 
 

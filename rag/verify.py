@@ -433,9 +433,9 @@ def _score(
     1987 is not thereby stated).
     """
     chosen = [evidence[n - 1] for n in cited]
-    asked_days = {month_day(m.group()) for m in FULL_DATE.finditer(question)}
-    days = {dated(ev.date) for ev in chosen if ev.date and _day_of(ev.date) in asked_days}
-    context = " ".join([*dict.fromkeys(ev.passage for ev in chosen), *days])
+    context = " ".join(
+        [*dict.fromkeys(ev.passage for ev in chosen), the_days_asked(question, [ev.date for ev in chosen])]
+    )
     return scorer.score(claim, [ev.quote for ev in chosen], question, context, [ev.before for ev in chosen])
 
 
@@ -446,6 +446,12 @@ def dated(date: str) -> str:
         return date
     year, month, day = m.group(1), _MONTH_NAMES[int(m.group(2)) - 1], str(int(m.group(3)))
     return f"{date} {month} {day}, {year} {day} {month} {year}"
+
+
+def the_days_asked(question: str, dates: Sequence[str | None]) -> str:
+    """The article ``dates`` that are the day ``question`` names, written as questions write them, or ""."""
+    asked = {month_day(m.group()) for m in FULL_DATE.finditer(question)}
+    return " ".join(sorted({dated(d) for d in dates if d and _day_of(d) in asked}))
 
 
 def _day_of(date: str) -> str:

@@ -147,6 +147,19 @@ def test_a_number_the_question_holds_is_grounded_by_the_passage_around_the_quote
     assert ungrounded("When was Splatoon released?", "Splatoon 2 is a game. " + quote) == 1.0
 
 
+def test_the_day_a_question_names_is_grounded_by_the_articles_date():
+    quote = "The dollar was fixed at 1.8063 marks."
+    claim = "The dollar was fixed at 1.8063 marks on March 30, 1987."
+
+    def ungrounded(date):
+        r = record("At what rate was the dollar fixed on March 30, 1987?", ["1.8063"], claim, [quote])
+        r.dates = {1: date}
+        return score_record(r, SCORER).metrics["ungrounded_rate"]
+
+    assert ungrounded("1987-03-30T15:01:01") == 0.0
+    assert ungrounded("1987-03-27T15:01:01") == 1.0  # control: a story of another day
+
+
 def test_stitched_rate_flags_support_found_only_across_two_articles():
     question = "Whom will Witkoff meet in Rome?"
     stitched = record(question, ["Macron"], "Witkoff will meet Emmanuel Macron in Rome.", [ROME, PARIS])
