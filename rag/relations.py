@@ -207,11 +207,16 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
     subject = first_name(claim)
     if not subject:
         return []
+    # The claim's subject as a premise may write it: its names, run together ("Time
+    # Warner", "TimeWarner"), or its initials ("General Motors", "GM").
+    joined = fold(subject).replace(" ", "").removesuffix("'s").removesuffix("’s")
+    initials = {k for k, parts in acronyms(claim).items() if parts & names(subject)}
+    subject_forms = names(subject) | {joined} | initials
     claim_names = names(claim)
     out = []
     for number in sorted(numbers(claim) - numbers(question)):
         holding = [p for p in premises if number in numbers(p)]
-        if holding and all(_of_another(p, claim, subject, claim_names) for p in holding):
+        if holding and all(_of_another(p, claim, subject_forms, claim_names) for p in holding):
             out.append(number)
     return out
 
@@ -219,7 +224,7 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
 _PRONOUNS = frozenset(["it", "its", "he", "his", "she", "her", "they", "their", "this", "that", "these", "those"])
 
 
-def _of_another(premise: str, claim: str, subject: str, claim_names: set[str]) -> bool:
+def _of_another(premise: str, claim: str, subject_forms: set[str], claim_names: set[str]) -> bool:
     """Whether ``premise`` is about someone other than the claim's subject (and never names it)."""
     theirs = first_name(premise)
     opening = fold(premise[: premise.find(theirs)]).split() if theirs else []
@@ -230,11 +235,5 @@ def _of_another(premise: str, claim: str, subject: str, claim_names: set[str]) -
         return False
     if " " not in theirs and not opening and re.search(rf"\b{re.escape(theirs.lower())}\b", claim + " " + premise):
         return False  # "Quarterly profits at ...": a capitalised first word the texts also write in lower case
-    named = names(premise)
-    joined = fold(subject).replace(" ", "").removesuffix("'s").removesuffix("’s")  # "Time Warner", "TimeWarner"
-    same = names(theirs) & claim_names or names(subject) & named or joined in named
-    # "GM" for "General Motors Corp", or the other way round
-    theirs_initials = {k for k, words in acronyms(premise).items() if words & names(theirs)}
-    subject_initials = {k for k, words in acronyms(claim).items() if words & names(subject)}
-    by_initials = theirs_initials & claim_names or subject_initials & named
-    return not same and not by_initials
+    theirs_forms = names(theirs) | {k for k, parts in acronyms(premise).items() if parts & names(theirs)}
+    return not (theirs_forms & claim_names) and not (subject_forms & names(premise))
