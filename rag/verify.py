@@ -125,11 +125,8 @@ class LexicalEmbeddingScorer:
             return Support(
                 min(value, self.threshold / 2), False, "the source says other things of " + ", ".join(unbound)
             )
-        conflict = (
-            polarity_conflict(claim, carrier(claim, premises))
-            or left_open(claim, carrier(claim, premises))
-            or reversed_range(claim, premises)
-        )
+        carrying = carrier(claim, premises)
+        conflict = polarity_conflict(claim, carrying) or left_open(claim, carrying) or reversed_range(claim, premises)
         if conflict:
             return Support(min(value, self.threshold / 2), False, conflict)
         if value < self.threshold:
@@ -439,25 +436,25 @@ def _score(
     return scorer.score(claim, [ev.quote for ev in chosen], question, context, [ev.before for ev in chosen])
 
 
+def _ymd(date: str) -> tuple[str, int, int] | None:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", date.strip())
+    return (m.group(1), int(m.group(2)), int(m.group(3))) if m else None
+
+
 def dated(date: str) -> str:
     """ "1987-03-30" -> "1987-03-30 March 30, 1987 30 March 1987" (the date as questions write it)."""
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", date.strip())
-    if not m:
+    ymd = _ymd(date)
+    if not ymd:
         return date
-    year, month, day = m.group(1), _MONTH_NAMES[int(m.group(2)) - 1], str(int(m.group(3)))
+    year, month, day = ymd[0], _MONTH_NAMES[ymd[1] - 1], ymd[2]
     return f"{date} {month} {day}, {year} {day} {month} {year}"
 
 
 def the_days_asked(question: str, dates: Sequence[str | None]) -> str:
     """The article ``dates`` that are the day ``question`` names, written as questions write them, or ""."""
     asked = {month_day(m.group()) for m in FULL_DATE.finditer(question)}
-    return " ".join(sorted({dated(d) for d in dates if d and _day_of(d) in asked}))
-
-
-def _day_of(date: str) -> str:
-    """ "1987-03-30T15:01" -> "3-30", as ``rag.answer_kind.month_day`` writes a day."""
-    m = re.match(r"\d{4}-(\d{2})-(\d{2})", date.strip())
-    return f"{int(m.group(1))}-{int(m.group(2))}" if m else ""
+    days = {d for d in dates if d and (ymd := _ymd(d)) and f"{ymd[1]}-{ymd[2]}" in asked}  # as month_day writes
+    return " ".join(sorted(dated(d) for d in days))
 
 
 _MONTH_NAMES = [
@@ -588,11 +585,11 @@ def off_subject(asked: Asked, article_text: str) -> list[str]:
     story of the "INRO").
     """
     held = set(words(article_text))
-    by_initials = {n for k, parts in acronyms(asked.text).items() if len(k) >= 3 and k in held for n in parts}
+    initialled = {n for k, parts in acronyms(asked.text).items() if len(k) >= 3 and k in held for n in parts}
     return sorted(
         n
         for n in asked.subjects
-        if not name_in(n, held) and not named_by_its_last_word(n, asked.text, article_text) and n not in by_initials
+        if not name_in(n, held) and not named_by_its_last_word(n, asked.text, article_text) and n not in initialled
     )
 
 
