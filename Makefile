@@ -6,10 +6,15 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
-# llama.cpp built for a portable x86-64 level: a -march=native build segfaulted in
-# decode on this machine's AVX-512/AMX CPUs, and a native wheel in pip's cache would
-# break on any other CPU.
-export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+# llama.cpp built for this CPU's instruction sets, read from /proc/cpuinfo (AVX-512 and
+# VNNI when present, AMX never: see scripts/llama_cpu.py). Set CMAKE_ARGS to override.
+LLAMA_VERSION := $(shell sed -n 's/^llama-cpp-python\[server\]==//p' requirements.txt)
+ifeq ($(origin CMAKE_ARGS),undefined)
+export CMAKE_ARGS := $(shell $(PYTHON) scripts/llama_cpu.py cmake-args)
+LLAMA_CHECK := $(BIN)/python scripts/llama_cpu.py check
+else
+LLAMA_CHECK := true
+endif
 
 .PHONY: install install-browser run test test-fast lint bench clean
 
@@ -17,10 +22,14 @@ install: $(STAMP)
 
 # Idempotent: re-runs only when the requirements change. torch comes first, alone,
 # so that pip takes the local CPU build instead of several GB of CUDA packages.
-$(STAMP): requirements.txt requirements-model.txt pyproject.toml
+$(STAMP): requirements.txt requirements-model.txt pyproject.toml scripts/llama_cpu.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt -r requirements-model.txt
+	# pip's cache may hold a wheel built for another CPU: then rebuild it for this one.
+	$(LLAMA_CHECK) || { $(BIN)/pip cache remove 'llama_cpp_python*' >/dev/null 2>&1; \
+		$(BIN)/pip install --disable-pip-version-check -q --force-reinstall --no-deps \
+		llama-cpp-python==$(LLAMA_VERSION) && $(LLAMA_CHECK); }
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
 	$(BIN)/rag model
 	touch $(STAMP)
@@ -63,8 +72,8 @@ bench: install
 
 lint: install
 	$(BIN)/pip install --disable-pip-version-check -q ruff==0.17.5
-	$(BIN)/python -m ruff check lang rag index ui evals tests
-	$(BIN)/python -m ruff format --check lang rag index ui evals tests
+	$(BIN)/python -m ruff check scripts lang rag index ui evals tests
+	$(BIN)/python -m ruff format --check scripts lang rag index ui evals tests
 
 clean:
 	rm -rf $(VENV) .rag .pytest_cache

@@ -40,8 +40,12 @@ def chat(generator: Generator, messages: list[dict[str, str]], max_tokens: int =
 class LocalGenerator:
     """A GGUF model run in-process by llama-cpp-python (the default, offline)."""
 
-    def __init__(self, model_path: Path, threads: int = 2, context: int = 4096, max_tokens: int = 256) -> None:
+    def __init__(
+        self, model_path: Path, threads: int = 2, context: int = 4096, max_tokens: int = 256,
+        flash_attention: bool = True,
+    ) -> None:  # fmt: skip
         self.model_path = Path(model_path)
+        self.flash_attention = flash_attention
         self.name = f"local:{self.model_path.name}"
         self.threads = threads
         self.context = context
@@ -57,7 +61,7 @@ class LocalGenerator:
             try:
                 self._llm = Llama(
                     model_path=str(self.model_path), n_ctx=self.context, n_threads=self.threads,
-                    n_threads_batch=self.threads, verbose=False, seed=0,
+                    n_threads_batch=self.threads, verbose=False, seed=0, flash_attn=self.flash_attention,
                 )  # fmt: skip
             except (ValueError, RuntimeError) as exc:
                 raise LLMError(f"llama.cpp could not load {self.model_path}: {exc}") from exc
@@ -165,4 +169,6 @@ def make_generator(settings: Settings) -> Generator:
             max_tokens=settings.llm_max_tokens,
         )  # fmt: skip
     path = resolve_model_path(settings.llm_model_path, settings.model_cache)
-    return LocalGenerator(path, settings.llm_threads, settings.llm_context, settings.llm_max_tokens)
+    return LocalGenerator(
+        path, settings.llm_threads, settings.llm_context, settings.llm_max_tokens, settings.llm_flash_attention
+    )
