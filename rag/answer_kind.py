@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from lang.en import QUESTION_LIGHT, is_adverb
-from lang.text import CALENDAR, STOPWORDS, content_words, names, numbers, stem, words
+from lang.text import CALENDAR, MONTHS, STOPWORDS, content_words, names, numbers, stem, words
 
 Kind = Literal["date", "amount", "number", "name", "place"]
 
@@ -34,7 +34,6 @@ DATED = re.compile(
 # A passage opening with the date it was published ("Nov 21, 2022 ... ", "March 3, 2017 -"):
 # when it was written, not an answer to when something happened.
 DATELINE = re.compile(rf"^\s*{_MONTH}\s+\d{{1,2}},?\s+(?:1[5-9]|20)\d\d\s*(?:\.\.\.|…|—|–|-|·|\|)", re.IGNORECASE)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d\s?(?:billion|million|trillion|bn|dollars?|euros?|pounds?|yen|percent|%)\b|"
     r"\b(?:usd|eur|gbp)\s?\d",
@@ -172,4 +171,4 @@ def month_day(date: str) -> str:
     """ "December 1" / "1 Dec." / "November 21st" -> "12-1" / "12-1" / "11-21"."""
     day = re.search(r"\d+", date).group()
     month = re.sub(r"[^a-z]", "", re.sub(r"\d+(?:st|nd|rd|th)?", "", date.lower()))
-    return f"{_MONTHS.index(month[:3]) + 1}-{int(day)}"
+    return f"{[m[:3] for m in MONTHS].index(month[:3]) + 1}-{int(day)}"

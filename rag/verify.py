@@ -21,6 +21,7 @@ from index.sentences import split_sentences
 from lang.en import OPPOSITES
 from lang.text import (
     MARKER_RUN,
+    MONTHS,
     NOT_NAMES,
     TITLES,
     acronyms,
@@ -446,7 +447,7 @@ def dated(date: str) -> str:
     ymd = _ymd(date)
     if not ymd:
         return date
-    year, month, day = ymd[0], _MONTH_NAMES[ymd[1] - 1], ymd[2]
+    year, month, day = ymd[0], MONTHS[ymd[1] - 1].capitalize(), ymd[2]
     return f"{date} {month} {day}, {year} {day} {month} {year}"
 
 
@@ -455,22 +456,6 @@ def the_days_asked(question: str, dates: Sequence[str | None]) -> str:
     asked = {month_day(m.group()) for m in FULL_DATE.finditer(question)}
     days = {d for d in dates if d and (ymd := _ymd(d)) and f"{ymd[1]}-{ymd[2]}" in asked}  # as month_day writes
     return " ".join(sorted(dated(d) for d in days))
-
-
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def _one_source(
