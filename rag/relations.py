@@ -194,7 +194,7 @@ def reversed_range(claim: str, premises: Sequence[str]) -> str | None:
     return None
 
 
-def number_of_another(claim: str, premises: Sequence[str], question: str = "") -> list[str]:
+def number_of_another(claim: str, premises: Sequence[str], question: str = "", around: str = "") -> list[str]:
     """The claim's numbers that the cited sentences give of someone else.
 
     "USAir has offered 71 dlrs cash per share" does not state "Norfolk Southern offered
@@ -202,7 +202,9 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
     about it: every cited sentence holding 71 has another subject (USAir, its first
     name) and does not name the claim's subject (its first name). A sentence that does
     not open with a name ("It was released on July 21", "The club sacked him") may
-    carry it, and so may one naming the claim's subject.
+    carry it, and so may one naming the claim's subject. A capitalised first word that
+    the claim, the sentence or the passage ``around`` it also writes in lower case is no
+    name ("Rights will be traded ..." beside "an issue of rights").
     """
     subject = first_name(claim)
     if not subject:
@@ -216,7 +218,7 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
     out = []
     for number in sorted(numbers(claim) - numbers(question)):
         holding = [p for p in premises if number in numbers(p)]
-        if holding and all(_of_another(p, claim, subject_forms, claim_names) for p in holding):
+        if holding and all(_of_another(p, claim + " " + around, subject_forms, claim_names) for p in holding):
             out.append(number)
     return out
 
@@ -224,8 +226,11 @@ def number_of_another(claim: str, premises: Sequence[str], question: str = "") -
 _PRONOUNS = frozenset(["it", "its", "he", "his", "she", "her", "they", "their", "this", "that", "these", "those"])
 
 
-def _of_another(premise: str, claim: str, subject_forms: set[str], claim_names: set[str]) -> bool:
-    """Whether ``premise`` is about someone other than the claim's subject (and never names it)."""
+def _of_another(premise: str, texts: str, subject_forms: set[str], claim_names: set[str]) -> bool:
+    """Whether ``premise`` is about someone other than the claim's subject (and never names it).
+
+    ``texts``: the claim and what else may write the premise's first word in lower case.
+    """
     theirs = first_name(premise)
     opening = fold(premise[: premise.find(theirs)]).split() if theirs else []
     if not theirs or len(opening) > 3 or any("," in w or w in _PRONOUNS for w in opening):
@@ -233,7 +238,7 @@ def _of_another(premise: str, claim: str, subject_forms: set[str], claim_names: 
         # the subject is not named where the sentence opens ("US airline Zenith has"
         # does name it), so it may be the claim's.
         return False
-    if " " not in theirs and not opening and re.search(rf"\b{re.escape(theirs.lower())}\b", claim + " " + premise):
+    if " " not in theirs and not opening and re.search(rf"\b{re.escape(theirs.lower())}\b", texts + " " + premise):
         return False  # "Quarterly profits at ...": a capitalised first word the texts also write in lower case
     theirs_forms = names(theirs) | {k for k, parts in acronyms(premise).items() if parts & names(theirs)}
     return not (theirs_forms & claim_names) and not (subject_forms & names(premise))

@@ -121,7 +121,9 @@ class LexicalEmbeddingScorer:
         other = misattributed(claim, premises, preceding)
         if other:
             return Support(min(value, self.threshold / 2), False, f"the cited source gives these words to {other}")
-        unbound = unbound_numbers(claim, premises, question) or number_of_another(claim, premises, question)
+        unbound = unbound_numbers(claim, premises, question) or number_of_another(
+            claim, premises, question, around_text
+        )
         if unbound:
             return Support(
                 min(value, self.threshold / 2), False, "the source says other things of " + ", ".join(unbound)

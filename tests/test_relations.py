@@ -79,3 +79,8 @@ def test_a_number_another_subject_gives_is_not_the_claims():
         number_of_another("Chelsea sacked Mutu in 2004.", ["The club, owned by Roman Abramovich, sacked him in 2004."])
         == []
     )
+    # A common word opening a sentence is no subject when the passage writes it in lower case.
+    quoted = ["Rights will be traded from March 23, and the new shares will be quoted from June 4."]
+    claim = "The new Atlas Gold shares will be quoted from June 4."
+    assert number_of_another(claim, quoted, around="Atlas plans a one-for-three issue of rights.") == []
+    assert number_of_another(claim, quoted, around="Atlas plans a one-for-three issue.") == ["4"]
