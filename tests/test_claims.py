@@ -57,7 +57,7 @@ def test_a_bag_of_words_verifier_fails_the_same_floors(real_embedder, monkeypatc
     monkeypatch.setattr(verify, "off_subject", lambda asked, article: [])
     monkeypatch.setattr(verify, "unbound_numbers", lambda claim, premises, question="": [])
     monkeypatch.setattr(verify, "polarity_conflict", lambda claim, carrier: None)
-    monkeypatch.setattr(verify, "number_of_another", lambda claim, premises, question="": [])
+    monkeypatch.setattr(verify, "number_of_another", lambda claim, premises, question="", around="": [])
     monkeypatch.setattr(verify, "left_open", lambda claim, carrier: None)
     monkeypatch.setattr(verify, "reversed_range", lambda claim, premises: None)
     monkeypatch.setattr(verify, "added_detail", lambda claim, held: "")
