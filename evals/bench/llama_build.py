@@ -53,28 +53,18 @@ def worker(spec: dict) -> dict:
     """In a fresh process: load the model with the given switches and time every prompt."""
     import llama_cpp
 
-    from rag.model_files import resolve_model_path
-    from rag.prompts import build_messages
+    from rag.llm import make_generator
     from rag.settings import Settings
 
-    settings = Settings()
-    path = resolve_model_path(settings.llm_model_path, settings.model_cache)
-    llm = llama_cpp.Llama(
-        model_path=str(path), n_ctx=settings.llm_context, n_threads=settings.llm_threads,
-        n_threads_batch=settings.llm_threads, verbose=False, seed=0, flash_attn=spec["flash"],
-    )  # fmt: skip
-    prefix = build_messages("", [])
+    # The assistant's own generator: the same llama.cpp settings, prefix and decoding.
+    gen = make_generator(Settings(llm="local", llm_flash_attention=spec["flash"]))
     rows = []
     for messages in spec["prompts"]:
-        llm.create_chat_completion(messages=prefix, max_tokens=1)  # the cached state the assistant has
+        gen.warm_up()  # the cached state the assistant has: the fixed prefix, not the last prompt
         began, first, text = time.perf_counter(), None, []
-        for chunk in llm.create_chat_completion(
-            messages=messages, max_tokens=settings.llm_max_tokens, temperature=0.0, stream=True
-        ):
-            piece = chunk["choices"][0]["delta"].get("content")
-            if piece:
-                first = first if first is not None else time.perf_counter() - began
-                text.append(piece)
+        for piece in gen.stream_chat(messages, gen.max_tokens):
+            first = first if first is not None else time.perf_counter() - began
+            text.append(piece)
         total = time.perf_counter() - began
         rows.append({"first": first if first is not None else total, "total": total, "text": "".join(text)})
     return {"system_info": llama_cpp.llama_print_system_info().decode(), "rows": rows}
