@@ -14,17 +14,13 @@ from collections.abc import Sequence
 from index.embedder import Embedder
 from index.sentences import split_sentences
 from index.types import Passage
-from lang.text import content_words, names, numbers, stem
+from lang.text import MONTHS, WEEKDAYS, content_words, names, numbers, stem
 from rag.answer_kind import Asked
 from rag.instructions import looks_like_instruction
 from rag.types import Evidence
 
 _MIN_WORDS = 6  # shorter lines are headings and bylines, not statements
-_DATE_WORDS = re.compile(
-    r"\b(\d{4}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|"
-    r"june|july|august|september|october|november|december|yesterday|today|week|month|year)\b",
-    re.IGNORECASE,
-)
+_DATE_WORDS = re.compile(rf"\b(\d{{4}}|{'|'.join(WEEKDAYS + MONTHS)}|yesterday|today|week|month|year)\b", re.IGNORECASE)
 
 
 def _is_heading(text: str) -> bool:

@@ -24,6 +24,7 @@ from lang.text import (
     MONTHS,
     NOT_NAMES,
     TITLES,
+    WEEKDAYS,
     acronyms,
     content_words,
     find_markers,
@@ -329,8 +330,7 @@ _YEAR_AS_TIME = re.compile(
     re.IGNORECASE,
 )
 _TIME_WORDS = re.compile(
-    r"\b(\d{4}|\d{1,2}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
-    r"may|june|july|august|september|october|november|december|yesterday|today|tomorrow|week|month|year|"
+    rf"\b(\d{{4}}|\d{{1,2}}|{'|'.join(WEEKDAYS + MONTHS)}|yesterday|today|tomorrow|week|month|year|"
     r"morning|evening|night|since|ago|later|earlier)\b",
     re.IGNORECASE,
 )
