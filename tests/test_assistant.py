@@ -293,5 +293,31 @@ def test_no_source_sentence_stands_in_when_its_article_never_speaks_of_what_the_
     assert [s.text for s in rescue(draft, evidence, scorer, asked, {"a1": lent})] == [quote]
 
 
+def test_a_draft_citing_the_sentence_beside_the_answer_gets_the_sentence_that_holds_it():
+    """The draft's answer (10 mln) is right but it cites the sentence before the one that
+    gives it, or no source at all: the sentence holding it stands in, from whichever
+    source it is, verified as any other; an answer no source holds still abstains."""
+    from rag.answer_kind import Asked
+    from rag.rescue import rescue
+    from rag.types import AnswerSentence, Evidence
+    from rag.verify import LexicalEmbeddingScorer
+
+    first = "Noranda Inc said it began salvage operations at its Murdochville, Quebec, copper mine."
+    second = "The fire at the Murdochville mine last week killed one miner and caused 10 mln dlrs in damage."
+    passage = f"{first} {second}"
+    evidence = [
+        Evidence("a1", "NORANDA BEGINS SALVAGE", first, 0, len(first), "c1", passage, 0),
+        Evidence("a1", "NORANDA BEGINS SALVAGE", second, len(first) + 1, len(passage), "c1", passage, 0),
+    ]
+    scorer = LexicalEmbeddingScorer(HashEmbedder(), threshold=0.5)
+    asked = Asked.of("How much damage did the fire at Noranda's Murdochville copper mine cause?")
+    draft = "The fire at Noranda's Murdochville copper mine caused an estimated 10 mln dlrs in damage."
+    for cited in ([1], []):
+        rescued = rescue([AnswerSentence(draft, cited, False, 0.2, "")], evidence, scorer, asked, {})
+        assert [(r.text, r.citations) for r in rescued] == [(second, [2])]
+    wrong = draft.replace("10 mln", "12 mln")
+    assert rescue([AnswerSentence(wrong, [1], False, 0.2, "")], evidence, scorer, asked, {}) == []
+
+
 def test_the_source_sentence_stands_in_by_default():
     assert Settings().rescue

@@ -7,6 +7,9 @@ run in this process, one after the other, so the ratios are measured side by sid
 time to the first source (the sources event of ``Assistant.stream``), to the first
 model token, and to the whole answer, each beside the bare call's.
 
+The same prompt is also sent with the sources written as the release before wrote them
+(date and heading repeated on every sentence): what writing them once per article buys.
+
 ``--sources 8,4`` repeats the measurement with that many source sentences in the
 prompt (``RAG_EVIDENCE_SENTENCES``): what fewer sources buy in time to first token.
 
@@ -54,10 +57,22 @@ def bare_call(gen, messages) -> tuple[float, float]:
     return (first if first is not None else total), total
 
 
+def context_on_every_line(evidence) -> str:
+    """The prompt's sources as the release before wrote them: date and heading repeated on
+    every sentence, no blank line between articles (what writing them once buys)."""
+    lines = []
+    for n, ev in enumerate(evidence, start=1):
+        context = ", ".join(x for x in (ev.date, ev.heading) if x)
+        quote = " ".join(ev.quote.split())
+        lines.append(f"[{n}] ({context}) {quote}" if context else f"[{n}] {quote}")
+    return "\n".join(lines)
+
+
 def measure(assistant: Assistant, sources_in_prompt: int) -> dict:
     assistant.settings = assistant.settings.model_copy(update={"evidence_sentences": sources_in_prompt})
     gen = assistant.generator
     totals, firsts, sources, previews, bare, bare_firsts, rows = [], [], [], [], [], [], []
+    repeated_firsts = []
     for question in QUESTIONS:
         gen.warm_up()  # the cache holds the fixed prefix, not the last question's prompt
         events = list(assistant.stream(question))
@@ -79,6 +94,8 @@ def measure(assistant: Assistant, sources_in_prompt: int) -> dict:
         first_s, bare_s = bare_call(gen, build_messages(question, evidence))
         bare.append(bare_s)
         bare_firsts.append(first_s)
+        gen.warm_up()
+        repeated_firsts.append(bare_call(gen, build_messages(question, evidence, context_on_every_line))[0])
         rows.append((question, answer.timings.total, bare_s))
     paired = [(t, b) for _, t, b in rows if b]
     return {
@@ -89,6 +106,7 @@ def measure(assistant: Assistant, sources_in_prompt: int) -> dict:
         "questions_with_a_preview": sum(previews),
         "bare_llama_cpp_s": summary(bare) if bare else None,
         "bare_first_token_s": summary(bare_firsts) if bare_firsts else None,
+        "bare_first_token_context_on_every_line_s": summary(repeated_firsts) if repeated_firsts else None,
         "ratio_end_to_end_over_bare": round(sum(t for t, _ in paired) / sum(b for _, b in paired), 3)
         if paired
         else None,
@@ -111,7 +129,9 @@ def main(argv: list[str] | None = None) -> dict:
     for run in runs:
         print(f"  {run['sources_in_prompt']} source sentences in the prompt:")
         for label, key in [("first source", "first_source_s"), ("first token", "first_token_s"),
-                           ("bare first token", "bare_first_token_s"), ("end to end", "answer_total_s"),
+                           ("bare first token", "bare_first_token_s"),
+                           ("  date every line", "bare_first_token_context_on_every_line_s"),
+                           ("end to end", "answer_total_s"),
                            ("bare llama.cpp", "bare_llama_cpp_s")]:  # fmt: skip
             if run[key]:
                 print(f"    {label:17s} {run[key]['p50']:6.2f} {run[key]['p95']:6.2f}")
