@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import llama_cpp
+import pytest
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "llama_cpu.py"
 _spec = importlib.util.spec_from_file_location("llama_cpu", SCRIPT)
@@ -57,3 +58,23 @@ def test_the_installed_build_fits_this_cpu():
     cpu = llama_cpu.cpu_flags(Path("/proc/cpuinfo").read_text()) if Path("/proc/cpuinfo").exists() else set()
     info = llama_cpp.llama_print_system_info().decode()
     assert llama_cpu.built_with(info) == set(llama_cpu.wanted(cpu)) or not cpu
+
+
+def test_the_flash_attention_setting_parses_from_the_environment(monkeypatch):
+    from rag.settings import Settings
+
+    assert Settings().llm_flash_attention
+    monkeypatch.setenv("RAG_LLM_FLASH_ATTENTION", "0")
+    assert not Settings().llm_flash_attention
+
+
+@pytest.mark.slow
+def test_the_flash_attention_setting_reaches_llama_cpp():
+    """The setting is what the loaded llama.cpp context runs with, both ways."""
+    from rag.llm import make_generator
+    from rag.settings import Settings
+
+    for flash, wanted in ((True, llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED),
+                          (False, llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED)):  # fmt: skip
+        generator = make_generator(Settings(llm="local", llm_flash_attention=flash))
+        assert generator._load().context_params.flash_attn_type == wanted
