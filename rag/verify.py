@@ -322,7 +322,6 @@ _NUMBER_WORDS = re.compile(
     r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|several|half)\b",
     re.IGNORECASE,
 )
-_DIGIT = re.compile(r"\d")
 # A year read as a time: "in 2005", "May 2008", "2004-05"; "2000 people" stays a quantity.
 _YEAR_AS_TIME = re.compile(
     r"(?:\b(?:in|since|until|till|by|of|from|to|during|before|after|between|and|early|late|mid|jan\w*|feb\w*|"
@@ -349,9 +348,12 @@ def answers_the_kind_asked(question: str | Asked, answer: str) -> bool:
         return False
     if asked.kind in ("number", "amount"):
         # "$18m", "£1.3bn", "4.3%", "three"; not a year alone ("How much is he paid?" is not
-        # answered by "a contract until May 2008").
+        # answered by "a contract until May 2008"), nor the question's own number ("At what
+        # price did the government sell its 25 pct stake?" by a sentence on the 25 pct sale).
         quantity = _YEAR_AS_TIME.sub(" ", answer)
-        return bool(_NUMBER_WORDS.search(quantity) or _DIGIT.search(quantity))
+        given = {m.group().lower() for m in _NUMBER_WORDS.finditer(asked.text)}
+        spelled = {m.group().lower() for m in _NUMBER_WORDS.finditer(quantity)} - given
+        return bool(spelled or numbers(quantity) - numbers(asked.text))
     if asked.kind == "date":
         return bool(_TIME_WORDS.search(answer))
     if asked.kind == "place":

@@ -125,6 +125,17 @@ def test_an_amount_written_with_its_unit_answers_how_much():
     assert not answers_the_kind_asked(asked, "They agreed to pay out of their own pockets.")
 
 
+def test_the_questions_own_number_does_not_answer_how_much():
+    """A near miss of the Reuters suite: asked the price of the 25 pct stake, a true
+    sentence about the 25 pct sale gives no price."""
+    asked = Asked.of("At what price per share did the New Zealand government sell its 25 pct stake in Air New Zealand?")
+    sale = "The government's sale of a 25 pct stake in Air New Zealand would free the airline, Norman Geary said."
+    assert not answers_the_kind_asked(asked, sale)
+    assert answers_the_kind_asked(asked, "The 25 pct stake was sold at 1.50 dlrs a share.")
+    assert answers_the_kind_asked(Asked.of("How many of the 12 jurors voted to convict?"), "Nine of the 12 jurors.")
+    assert not answers_the_kind_asked(Asked.of("How many of the 12 jurors voted?"), "The 12 jurors voted.")
+
+
 def test_a_list_of_names_keeps_those_its_one_article_holds_and_leaves_out_the_rest():
     talks = "In Paris, Marco Rubio and Steve Witkoff met Emmanuel Macron, Jens Plötner and Günter Sauter."
     other = "Rubio will speak with his French counterpart, Jean-Noël Barrot."
