@@ -3,7 +3,8 @@
 RGB is CC BY-NC-SA 4.0 and is used here for evaluation only; it is read from
 ``../shared/benchmarks/rgb/`` at run time and never copied into the project.
 Every positive and negative passage of every item becomes one article; each query
-becomes a gold question whose evidence is its item's positive passages.
+becomes a gold question whose evidence is its item's positive passages. Items with an
+even id are the dev half (rules may be read from their misses), odd ids the test half.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def build(source: Path, out_dir: Path) -> tuple[Path, Path]:
                         "answerable": True,
                         "evidence": [" ".join(p.split()) for p in item["positive"]],
                         "kind": "rgb",
+                        "split": "dev" if item["id"] % 2 == 0 else "test",
                     },
                     ensure_ascii=False,
                 )

@@ -37,13 +37,6 @@ LEFT_OPEN = (
     r"(?:\s+yet)?\s+(?:if|whether)\b"
 )
 
-# negation: irregular forms read as their base, so that "did not rise" meets "rose".
-BASE_FORMS = dict(
-    pair.split(":")
-    for pair in """rose:rise risen:rise fell:fall fallen:fall won:win lost:lose sold:sell bought:buy grew:grow
-    grown:grow paid:pay took:take""".split()
-)
-
 # number-swap: units say what a number counts, not what it is said of; "2.91 billion
 # dlrs" is bound by "deficit", not by "billion".
 UNITS = frozenset(
@@ -57,7 +50,7 @@ UNITS = frozenset(
 QUESTION_LIGHT = frozenset(
     """many much long old far often attend attended attends take took taken make made happen happened go went
     come came get got give gave do did done say said tell told become became hold held play played date day
-    name named number time kind type sort last first next latest""".split()
+    name named number time kind type sort last first next latest location venue""".split()
 )
 
 # Words ending in -ly that are not adverbs of manner or time.

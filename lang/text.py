@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -83,6 +84,37 @@ def content_words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A crude stem (first five letters) so "negotiations" meets "negotiating"."""
     return word[:5] if len(word) > 5 else word
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def base_form(word: str) -> str:
+    """A folded word's verb lemma when it has one ("thought" -> "think", "fell" -> "fall",
+    "won" -> "win"), else the word: lemminflect's bundled tables, no model, no download."""
+    from lemminflect import getAllLemmas  # loads its tables (~0.2 s) on first use only
+
+    verbs = getAllLemmas(word).get("VERB")
+    return verbs[0] if verbs else word
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def word_forms(word: str) -> frozenset[str]:
+    """Four-letter stems of a folded word and of its dictionary forms (lemminflect's lemmas).
+
+    "won" and "wins" meet at "win", "held" and "holds" at "hold", "sons" and "son" at "son",
+    which a prefix alone misses for irregular forms. Lemmas come from lemminflect's bundled
+    tables: no model, no download.
+    """
+    from lemminflect import getAllLemmas  # loads its tables (~0.2 s) on first use only
+
+    forms = {word[:4]}
+    for lemmas in getAllLemmas(word).values():
+        forms.update(lemma[:4] for lemma in lemmas)
+    return frozenset(forms)
+
+
+def forms_of(text: str) -> set[str]:
+    """``word_forms`` of every word of ``text``: what a question's word is looked for in."""
+    return {form for w in set(words(text)) for form in word_forms(w)}
 
 
 def names(text: str) -> set[str]:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lang.en import BASE_FORMS, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
-from lang.text import STOPWORDS, acronyms, first_name, fold, names, numbers, stem
+from lang.en import LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
+from lang.text import STOPWORDS, acronyms, base_form, first_name, fold, names, numbers, stem
 
 NEGATED_SPAN = 4  # how far after a negator to look for the word it denies (the first content word)
 
@@ -33,7 +33,8 @@ for _yes, _no in OPPOSITES:
 
 
 def _stem(word: str) -> str:
-    return stem(BASE_FORMS.get(word, word))
+    """The stem of a word's verb lemma: "did not think" denies "thought", "fell" is "fall"'s opposite of "rose"."""
+    return stem(base_form(word))
 
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d][\w'’-]*")

@@ -30,6 +30,7 @@ from lang.text import (
     find_markers,
     first_name,
     fold,
+    forms_of,
     full_names,
     money_as_counts,
     names,
@@ -37,6 +38,7 @@ from lang.text import (
     numbers_missing,
     stem,
     strip_markers,
+    word_forms,
     word_spans,
     words,
 )
@@ -298,12 +300,25 @@ def _close(a: str, b: str) -> bool:
     return edits + (len(b) - j) <= 1
 
 
+# "Q3" is what a story calls the "third quarter" (or "third-quarter", or the wire's "3rd qtr").
+_QUARTERS = {"q1": ("first", "1st"), "q2": ("second", "2nd"), "q3": ("third", "3rd"), "q4": ("fourth", "4th")}
+
+
+def _quarter_in(name: str, source_words: set[str]) -> bool:
+    if name not in _QUARTERS:
+        return False
+    spoken = {w for w in source_words for part in w.split("-") if part in ("quarter", "quarterly", "qtr")}
+    return any(part in _QUARTERS[name] for w in spoken for part in w.split("-")) or (
+        bool(spoken) and any(n in source_words for n in _QUARTERS[name])
+    )
+
+
 def name_in(name: str, source_words: set[str]) -> bool:
     """A folded name is in the source, allowing transliteration and one-letter differences;
     a hyphenated name is there when each of its parts is."""
     from index.keyword import variant_key
 
-    if name in source_words:
+    if name in source_words or _quarter_in(name, source_words):
         return True
     parts = [p for p in re.split(r"[-‐–]", name) if p]
     if len(parts) > 1:  # "Volkswagen-Ford" is named where Volkswagen and Ford are
@@ -527,10 +542,10 @@ def unspoken_relation(claim: str, asked: Asked, article_text: str) -> list[str]:
     not the article's. Names are the subject check's; light verbs are exempt. A word
     saying the same change counts ("cut" is spoken of where the story says "reduced").
     """
-    held = {w[:4] for w in words(article_text)}  # "hosts" meets "hosted": a looser stem than stem()'s
+    held = forms_of(article_text)  # "hosts" meets "hosted", "won" meets "wins": looser than stem()'s
     return sorted(
         w for w in set(content_words(claim))
-        if w in asked.relation and w[:4] not in held and not (same_direction(w) & held)
+        if w in asked.relation and not (word_forms(w) & held) and not (same_direction(w) & held)
     )  # fmt: skip
 
 
@@ -561,8 +576,8 @@ def speaks_of_the_question(asked: Asked, quotes: Sequence[str]) -> bool:
     """
     if not asked.relation:
         return True
-    held = {w[:4] for w in words(" ".join(quotes))}
-    return any(w[:4] in held for w in asked.relation)
+    held = forms_of(" ".join(quotes))
+    return any(word_forms(w) & held for w in asked.relation)
 
 
 def off_subject(asked: Asked, article_text: str) -> list[str]:

@@ -103,6 +103,39 @@ def test_a_relation_the_question_asks_about_must_be_in_the_source():
     assert not verify_answer("Anna Berg's sister is Maria Lopez [1].", [told], scorer(), question).abstained
 
 
+def test_a_relation_word_meets_its_irregular_forms_and_not_another_word():
+    """ "won" and "wins" share no prefix; their lemma (lemminflect) is "win"."""
+    from rag.verify import speaks_of_the_question, unspoken_relation
+
+    asked = Asked.of("Who won the US Presidential Election 2020?")
+    assert speaks_of_the_question(asked, ["Joe Biden wins election to be the 46th US President."])
+    assert not speaks_of_the_question(asked, ["Joe Biden and Donald Trump contested the election."])
+    held = Asked.of("Where were the talks held?")
+    assert unspoken_relation("The talks were held in Rome.", held, "Rome holds the talks.") == []
+    asked = Asked.of("Who is Anna Berg's sister?")
+    assert unspoken_relation("Anna Berg's sister is Maria Lopez.", asked, "Anna Berg's sons met Lopez.") == ["sister"]
+
+
+def test_a_quarter_is_named_as_the_story_writes_it():
+    from rag.verify import off_subject
+
+    asked = Asked.of("What was Tesla's revenue in Q3 2019?")
+    assert off_subject(asked, "Tesla reported third-quarter revenue of $6.3 billion.") == []
+    assert off_subject(asked, "Tesla's 3rd qtr net profit rose.") == []
+    assert off_subject(asked, "Tesla reported second-quarter revenue of $6.4 billion.") == ["q3"]
+
+
+def test_location_and_venue_are_words_that_ask_not_what_is_asked_about():
+    """ "Super Bowl 2021 location" is answered by "at Raymond James Stadium in Tampa", which
+    never says "location" (RGB dev)."""
+    from rag.verify import speaks_of_the_question
+
+    asked = Asked.of("Super Bowl 2021 location")
+    assert not asked.relation
+    assert speaks_of_the_question(asked, ["The game was played at Raymond James Stadium in Tampa, Florida."])
+    assert Asked.of("What is the venue of the final?").relation == {"final"}
+
+
 def test_the_question_is_read_once_into_its_subjects():
     asked = Asked.of("Name the firms that bid for Time Warner's AOL unit in 2005")
     assert asked.subjects == {"time", "warner", "aol"}

@@ -40,6 +40,15 @@ def test_a_denial_is_not_an_assertion():
     assert polarity_conflict("Sales rose 4% in March.", "Sales rose 4% in March, analysts said.") is None
 
 
+def test_a_denial_meets_the_irregular_form_it_denies():
+    """A claim-set negation item (Reuters): "did not think" denies "thought" (lemminflect: think)."""
+    source = "In other comments, Baker said he did not think a tax rise was a good idea and nor did President Reagan."
+    assert polarity_conflict("James Baker said he thought a tax rise was a good idea.", source)
+    assert polarity_conflict("Baker said he did not think a tax rise was a good idea.", source) is None
+    assert polarity_conflict("The team won the final.", "The team did not win the final.")
+    assert polarity_conflict("The company sold the unit.", "The company has not sold the unit.")
+
+
 def test_an_opposite_counts_only_when_said_of_the_same_thing():
     source = "Allied Domecq shares in London rose 4%, while Pernod shares in Paris slipped 1.2%."
     assert polarity_conflict("Pernod shares in Paris fell 1.2%.", source) is None

@@ -1,6 +1,7 @@
 """Re-verify the drafts of an earlier archive run with the current code, without the model.
 
 .venv/bin/python -m evals.bench.replay bench-results/archive_bbc_local.json [--size 0] [--show]
+.venv/bin/python -m evals.bench.replay bench-results/rgb_local.json [--without rule,...]
 
 An ``archive_eval`` run keeps each question's draft (``raw_answer``). Retrieval,
 evidence selection and the greedy draft are deterministic over a cached index, so a
@@ -31,6 +32,7 @@ import rag.rescue
 import rag.verify
 from evals.bench.archive_eval import SHOWN, SUITES, archive_home
 from evals.bench.common import write
+from evals.bench.rgb_eval import rgb_home
 from evals.gold import load_suite
 from evals.runner import run_suite, score
 from rag.assistant import Assistant
@@ -98,31 +100,45 @@ def _memoised(assistant: Assistant) -> None:
     rag.assistant.select_evidence = selected
 
 
+def _row(aggregate: dict, keys: list[str]) -> str:
+    """The figures in columns; "-" for one the suite has no questions for (RGB has no unanswerables)."""
+    return " ".join(f"{aggregate[k]:12.3f}" if aggregate.get(k) is not None else f"{'-':>12s}" for k in keys)
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser()
-    parser.add_argument("records", type=Path, help="an archive_<suite>_<system>.json written by archive_eval")
-    parser.add_argument("--suite", default="", help="bbc or reuters (default: from the file name)")
+    parser.add_argument(
+        "records", type=Path, help="an archive_<suite>_<system>.json written by archive_eval, or rgb_local.json"
+    )
+    parser.add_argument("--suite", default="", help="bbc, reuters or rgb (default: from the file name)")
     parser.add_argument("--size", type=int, default=-1, help="as archive_eval's --size (default: bbc 0, reuters 4000)")
+    parser.add_argument("--split", default="all", help="only the dev or the test half of the records")
     parser.add_argument("--show", action="store_true", help="also list the answerable questions still abstaining")
     parser.add_argument("--without", default="", help=f"rules to switch off one at a time: {','.join(RULES)}")
     args = parser.parse_args(argv)
     data = json.loads(args.records.read_text())
-    suite_name = args.suite or args.records.stem.split("_")[1]
+    stem = args.records.stem.split("_")
+    suite_name = args.suite or (stem[0] if stem[0] == "rgb" else stem[1])
     size = args.size if args.size >= 0 else {"reuters": 4000}.get(suite_name, 0)
     recorded = {r["item"]["question"]: r for r in data["records"]}
-    suite = SUITES / f"{suite_name}.jsonl"
-    home = archive_home(suite_name, size, {t for i in load_suite(suite) for t in i.titles})
+    if suite_name == "rgb":
+        home, suite = rgb_home()
+    else:
+        suite = SUITES / f"{suite_name}.jsonl"
+        home = archive_home(suite_name, size, {t for i in load_suite(suite) for t in i.titles})
     assistant = Assistant(
         Settings(home=home, llm="local"), generator=Replay({q: r["raw_answer"] for q, r in recorded.items()})
     )
     _memoised(assistant)
-    items = [i for i in load_suite(suite) if i.question in recorded]
+    items = [i for i in load_suite(suite, "" if args.split == "all" else args.split) if i.question in recorded]
     run = score(run_suite(assistant, items), assistant.scorer)
-    before = data["aggregate"]
-    print(f"{suite_name}: {len(items)} questions; recorded -> replayed")
+    # The recorded aggregate is of every record; with a split only the replayed half is shown.
+    before = data["aggregate"] if len(items) == len(recorded) else {}
+    print(f"{suite_name}: {len(items)} questions; " + ("recorded -> replayed" if before else "replayed"))
     for key in SHOWN:
-        if key != "latency_p50_s" and before.get(key) is not None:
-            print(f"  {key:22s} {before[key]:.3f} -> {run.aggregate[key]:.3f}")
+        if key != "latency_p50_s" and run.aggregate.get(key) is not None:
+            was = f"{before[key]:.3f} -> " if before.get(key) is not None else ""
+            print(f"  {key:22s} {was}{run.aggregate[key]:.3f}")
     for record in run.records:
         old = recorded[record.item.question]
         if old["metrics"].get("correct") != record.metrics.get("correct") or old["abstained"] != record.abstained:
@@ -135,7 +151,7 @@ def main(argv: list[str] | None = None) -> dict:
     if rules:
         keys = ["correct", "crag", "abstain_unanswerable", "false_abstain", "ungrounded_rate", "stitched_rate"]
         print("\nswitched off       " + " ".join(f"{k[:12]:>12s}" for k in keys))
-        print(f"{'(none)':18s} " + " ".join(f"{run.aggregate[k]:12.3f}" for k in keys))
+        print(f"{'(none)':18s} " + _row(run.aggregate, keys))
     for rule in rules:
         variant = assistant
         if rule == "rescue":
@@ -145,7 +161,7 @@ def main(argv: list[str] | None = None) -> dict:
             records = run_suite(variant, items)
         aggregate = score(records, assistant.scorer).aggregate
         result[f"without {rule}"] = aggregate
-        print(f"{rule:18s} " + " ".join(f"{aggregate[k]:12.3f}" for k in keys))
+        print(f"{rule:18s} " + _row(aggregate, keys))
     write(f"replay_{suite_name}", result)
     return result
 
