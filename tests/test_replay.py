@@ -30,3 +30,13 @@ def test_a_switched_off_rule_is_off_inside_and_back_after():
 def test_the_replayed_generator_gives_each_question_its_recorded_draft():
     replay = Replay({"Who won?": "Maroon 5 won [1]."})
     assert "".join(replay.generate("Who won?", [])) == "Maroon 5 won [1]."
+
+
+def test_a_metric_the_suite_has_no_questions_for_prints_as_a_dash():
+    """RGB has no unanswerable questions: its abstention rate is None, which crashed the table."""
+    from evals.bench.replay import _row
+
+    assert _row({"correct": 0.5, "abstain_unanswerable": None}, ["correct", "abstain_unanswerable"]).split() == [
+        "0.500",
+        "-",
+    ]
