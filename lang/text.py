@@ -87,29 +87,28 @@ def stem(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def base_form(word: str) -> str:
-    """A folded word's verb lemma when it has one ("thought" -> "think", "fell" -> "fall",
-    "won" -> "win"), else the word: lemminflect's bundled tables, no model, no download."""
+def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """A folded word's lemmas by part of speech: lemminflect's bundled tables, no model, no download."""
     from lemminflect import getAllLemmas  # loads its tables (~0.2 s) on first use only
 
-    verbs = getAllLemmas(word).get("VERB")
+    return getAllLemmas(word)
+
+
+def base_form(word: str) -> str:
+    """A folded word's verb lemma when it has one ("thought" -> "think", "fell" -> "fall",
+    "won" -> "win"), else the word."""
+    verbs = _lemmas(word).get("VERB")
     return verbs[0] if verbs else word
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def word_forms(word: str) -> frozenset[str]:
-    """Four-letter stems of a folded word and of its dictionary forms (lemminflect's lemmas).
+    """Four-letter stems of a folded word and of its lemmas.
 
     "won" and "wins" meet at "win", "held" and "holds" at "hold", "sons" and "son" at "son",
-    which a prefix alone misses for irregular forms. Lemmas come from lemminflect's bundled
-    tables: no model, no download.
+    which a prefix alone misses for irregular forms.
     """
-    from lemminflect import getAllLemmas  # loads its tables (~0.2 s) on first use only
-
-    forms = {word[:4]}
-    for lemmas in getAllLemmas(word).values():
-        forms.update(lemma[:4] for lemma in lemmas)
-    return frozenset(forms)
+    return frozenset({word[:4], *(lemma[:4] for lemmas in _lemmas(word).values() for lemma in lemmas)})
 
 
 def forms_of(text: str) -> set[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from evals.archives import archive_path, write_reduced
@@ -41,25 +42,36 @@ DISTRACTORS = {
 }  # fmt: skip
 
 
+def chunking_key() -> str:
+    """What an index depends on besides its articles: the chunk settings and the code that
+    cuts articles into sentences and chunks."""
+    settings = Settings()
+    code = b"".join((INDEX_CODE / f).read_bytes() for f in ("sentences.py", "chunker.py"))
+    return f"{settings.chunk_chars}|{settings.chunk_overlap_sentences}|{hashlib.sha256(code).hexdigest()}"
+
+
+def ingest_once(name: str, home: Path, done: Path, source: Callable[[], Path]) -> None:
+    """Ingest ``source()`` into ``home`` unless ``done`` marks it as already there."""
+    if not done.is_file():
+        path = source()
+        began = time.perf_counter()
+        report = Assistant(Settings(home=home, llm="extractive")).ingest([path])
+        done.write_text(f"{report.summary()}\n{time.perf_counter() - began:.0f} s\n")
+    print(f"{name}: index in {home} ({done.read_text().strip()})")
+
+
 def archive_home(name: str, size: int, titles: set[str]) -> Path:
     """An index of the archive (or of a reduced one), built once and cached."""
     dump = archive_path(name)
-    settings = Settings()
-    # The code that cuts articles into sentences and chunks is part of what the index is.
-    code = b"".join((INDEX_CODE / f).read_bytes() for f in ("sentences.py", "chunker.py"))
-    key = f"{name}|{size}|{dump.stat().st_size}|{settings.chunk_chars}|{settings.chunk_overlap_sentences}"
-    key += "|" + hashlib.sha256(code).hexdigest()
+    key = f"{name}|{size}|{dump.stat().st_size}|{chunking_key()}"
     if size:
         key += "|" + "|".join(sorted(titles)) + "|" + "|".join(DISTRACTORS.get(name, ()))
     home = CACHE / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
-    done = home / "ingested"
-    if not done.is_file():
-        reduced = home / "reduced.jsonl"
-        source = write_reduced(name, titles, reduced, size, ids=DISTRACTORS.get(name, ())) if size else dump
-        began = time.perf_counter()
-        report = Assistant(Settings(home=home, llm="extractive")).ingest([source])
-        done.write_text(f"{report.summary()}\n{time.perf_counter() - began:.0f} s\n")
-    print(f"{name}: index in {home} ({done.read_text().strip()})")
+    ids = DISTRACTORS.get(name, ())
+    ingest_once(
+        name, home, home / "ingested",
+        lambda: write_reduced(name, titles, home / "reduced.jsonl", size, ids=ids) if size else dump,
+    )  # fmt: skip
     return home
 
 

@@ -16,7 +16,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from evals.bench.archive_eval import CACHE, INDEX_CODE
+from evals.bench.archive_eval import CACHE, chunking_key, ingest_once
 from evals.bench.common import write
 from evals.gold import load_suite
 from evals.rgb import DEFAULT_SOURCE, build
@@ -30,19 +30,11 @@ SHOWN = ["hit@1", "hit@5", "hit@10", "mrr@10", "correct", "crag", "citation_reca
 
 def rgb_home(source: Path = DEFAULT_SOURCE) -> tuple[Path, Path]:
     """(the index's home, the gold suite) for RGB, built and ingested once and cached."""
-    settings = Settings()
-    code = b"".join((INDEX_CODE / f).read_bytes() for f in ("sentences.py", "chunker.py"))
-    key = f"rgb|{hashlib.sha256(source.read_bytes()).hexdigest()}"
-    key += f"|{settings.chunk_chars}|{settings.chunk_overlap_sentences}|{hashlib.sha256(code).hexdigest()}"
+    key = f"rgb|{hashlib.sha256(source.read_bytes()).hexdigest()}|{chunking_key()}"
     base = CACHE / f"rgb-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
-    home, done = base / "home", base / "ingested"
     corpus, suite = build(source, base)  # cheap, and keeps the suite's splits current
-    if not done.is_file():
-        began = time.perf_counter()
-        report = Assistant(Settings(home=home, llm="extractive")).ingest([corpus])
-        done.write_text(f"{report.summary()}\n{time.perf_counter() - began:.0f} s\n")
-    print(f"rgb: index in {home} ({done.read_text().strip()})")
-    return home, suite
+    ingest_once("rgb", base / "home", base / "ingested", lambda: corpus)
+    return base / "home", suite
 
 
 def main(argv: list[str] | None = None) -> dict:
