@@ -100,14 +100,16 @@ class Assistant:
         """The lexical checks, with the local model's veto when ``settings.judge`` asks for it.
 
         The judge needs the llama.cpp model (the local backend); with another backend,
-        or a generator passed in that is not a :class:`LocalGenerator`, it is off.
+        or a generator passed in that is not a :class:`LocalGenerator`, it is off. It
+        asks the same model in a context of its own (``LocalGenerator.fork``), so that
+        the answer's prompt prefix and the judge's both stay cached.
         """
         lexical = LexicalEmbeddingScorer(self.embedder, self.settings.min_support)
         local = self.settings.llm == "local" and (generator is None or isinstance(generator, LocalGenerator))
         if self.settings.judge == "off" or not local:
             return lexical
         return LLMJudgeScorer(
-            lexical, lambda: self.generator, mode=self.settings.judge, min_yes=self.settings.judge_min_yes
+            lexical, lambda: self.generator.fork(), mode=self.settings.judge, min_yes=self.settings.judge_min_yes
         )
 
     @property
@@ -165,13 +167,17 @@ class Assistant:
         """Load the models now instead of on the first question; returns the seconds it took.
 
         The embedding model, the keyword index's sync, and for the local backend the
-        GGUF with its prompt prefix evaluated (``LocalGenerator.warm_up``).
+        GGUF with its prompt prefix evaluated (``LocalGenerator.warm_up``), and the
+        judge's context with its own prefix when ``RAG_JUDGE`` is on.
         """
         began = time.perf_counter()
         self.search("warm-up", 1)
         warm = getattr(self.generator, "warm_up", None)
         if warm is not None:
             warm()
+        judge = getattr(self.scorer, "judge", None)
+        if judge is not None:
+            judge.warm_up()
         return time.perf_counter() - began
 
     def status(self) -> dict[str, Any]:

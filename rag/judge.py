@@ -11,8 +11,10 @@ The answer is one token, constrained by a grammar to "yes" or "no" at temperatur
 when the backend lets us read the logits of that token, the verdict is
 P(yes) = softmax over the "yes"/"no" logits, compared with ``min_yes``. The fixed
 instructions and worked examples come first, so llama.cpp's prefix cache evaluates
-them once and each claim pays only for its own source and claim. Verdicts are cached
-per (claim, premises).
+them once and each claim pays only for its own source and claim; the assistant gives
+the judge a llama.cpp context of its own (``LocalGenerator.fork``) so that the answer's
+prompt and the judge's do not evict each other's prefix. Verdicts are cached per
+(claim, premises).
 
 The article text is data: it sits in a delimited block, and the instructions say it
 is quoted text that is never to be obeyed. Whatever the source says, the judge can

@@ -54,6 +54,15 @@ class LocalGenerator:
         # llama.cpp contexts are not thread-safe; the UI may call from several threads.
         self._lock = threading.Lock()
 
+    def fork(self) -> LocalGenerator:
+        """The same model in a llama.cpp context of its own (for the judge, ``rag.judge``).
+
+        Each context keeps the prompt prefix it last evaluated: sharing one, the answer's
+        prompt and the judge's evicted each other's on every question. The weights are
+        memory-mapped, so the second context costs its KV cache, not a second model.
+        """
+        return LocalGenerator(self.model_path, self.threads, self.context, self.max_tokens, self.flash_attention)
+
     def _load(self) -> Any:
         if self._llm is None:
             from llama_cpp import Llama

@@ -182,7 +182,10 @@ def test_the_judge_guards_the_local_backend_only(settings, tmp_path):
     local = LocalGenerator(tmp_path / "never-loaded.gguf")
     judged = Assistant(settings, embedder=HashEmbedder(), generator=local)
     assert isinstance(judged.scorer, LLMJudgeScorer) and judged.scorer.mode == "all"
-    assert judged.scorer.judge.generator is local  # the same model object, found on first use
+    # The same model in a context of its own, made on first use, so neither evicts the other's cached prefix.
+    forked = judged.scorer.judge.generator
+    assert isinstance(forked, LocalGenerator) and forked is not local and forked._lock is not local._lock
+    assert forked.model_path == local.model_path and judged.scorer.judge.generator is forked
     off = Assistant(settings.model_copy(update={"judge": "off"}), embedder=HashEmbedder(), generator=local)
     assert isinstance(off.scorer, LexicalEmbeddingScorer)
     # A backend the judge cannot drive (an HTTP endpoint, the extractive one, a fake) keeps the lexical checks.

@@ -114,3 +114,24 @@ def test_warm_up_caches_the_prefix_every_answer_prompt_starts_with(assistant):
         (i for i, (a, b) in enumerate(zip(warmed, asked, strict=False)) if a != b), min(len(warmed), len(asked))
     )
     assert shared >= 0.9 * len(warmed), (shared, len(warmed))
+
+
+def test_the_judge_asks_in_a_context_of_its_own(assistant):
+    """With RAG_JUDGE on, the answer's cached prompt prefix survives the judge's questions, and the
+    judge's survives the answer's: the same model, memory-mapped once, in two llama.cpp contexts."""
+    from rag.judge import SYSTEM as JUDGE_RULES
+    from rag.prompts import SYSTEM as ANSWER_RULES
+
+    judged = assistant.variant(judge="all")
+    answer = judged.ask("Where will Witkoff fly on Saturday?")
+    assert not answer.abstained and "Rome" in answer.answer, answer.raw_answer
+    judge = judged.scorer.judge
+    assert judge.calls >= 1 and judged.generator is assistant.generator
+    answer_llm, judge_llm = judged.generator._load(), judge.generator._load()
+    assert answer_llm is not judge_llm
+
+    def cached(llm) -> str:
+        return llm.detokenize(list(llm.input_ids[: llm.n_tokens])).decode("utf-8", "replace")
+
+    assert ANSWER_RULES.splitlines()[0] in cached(answer_llm) and JUDGE_RULES.splitlines()[0] not in cached(answer_llm)
+    assert JUDGE_RULES.splitlines()[0] in cached(judge_llm)

@@ -1,7 +1,7 @@
 """The real-archive suites (BBC News, Reuters-21578) through the harness, beside llama-index.
 
 .venv/bin/python -m evals.bench.archive_eval [--suites bbc,reuters] [--split test]
-    [--systems extractive,local,judge,baseline] [--size N] [--limit N]
+    [--systems extractive,local,judge,judge-shared,baseline] [--size N] [--limit N]
 
 Each archive is ingested once as the one JSONL dump a user would bring (the whole of
 it unless ``--size`` asks for a reduced one: the suite's gold articles plus a fixed
@@ -24,7 +24,9 @@ from evals.bench.common import write
 from evals.gold import load_suite
 from evals.runner import run_suite, score
 from rag.assistant import Assistant
+from rag.judge import LLMJudgeScorer
 from rag.settings import Settings
+from rag.verify import base_scorer
 
 SUITES = Path(__file__).resolve().parents[1] / "suites"
 CACHE = Path.home() / ".cache" / "rag-news" / "bench"
@@ -76,9 +78,11 @@ def archive_home(name: str, size: int, titles: set[str]) -> Path:
 
 
 def system(name: str, home: Path, loaded: dict[str, Assistant]):
-    """Ours with a backend ("judge": the local one with the LLM judge's veto), or the
-    baseline; the local systems share one index and one loaded GGUF."""
-    backend = "local" if name in ("baseline", "judge") else name
+    """Ours with a backend ("judge": the local one with the LLM judge's veto, asked in a
+    llama.cpp context of its own; "judge-shared": asked in the answer's context, as
+    before, evicting its cached prompt prefix), or the baseline; the local systems share
+    one index and one loaded GGUF."""
+    backend = "local" if name in ("baseline", "judge", "judge-shared") else name
     if backend not in loaded:
         loaded[backend] = Assistant(Settings(home=home, llm=backend))
     if name == "baseline":
@@ -87,6 +91,11 @@ def system(name: str, home: Path, loaded: dict[str, Assistant]):
         return CitationBaseline(loaded["local"])
     if name == "judge":
         return loaded["local"].variant(judge="all")
+    if name == "judge-shared":
+        local = loaded["local"]
+        judged = local.variant(judge="all")
+        judged.scorer = LLMJudgeScorer(base_scorer(judged.scorer), lambda: local.generator, mode="all")
+        return judged
     return loaded[backend]
 
 
