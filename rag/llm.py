@@ -58,8 +58,9 @@ class LocalGenerator:
         """The same model in a llama.cpp context of its own (for the judge, ``rag.judge``).
 
         Each context keeps the prompt prefix it last evaluated: sharing one, the answer's
-        prompt and the judge's evicted each other's on every question. The weights are
-        memory-mapped, so the second context costs its KV cache, not a second model.
+        prompt and the judge's evicted each other's on every question. It costs memory:
+        llama.cpp repacks the weights for the CPU into each context's own buffers, so the
+        fork holds the model a second time (about 1.9 GB for the bundled 1.5B model).
         """
         return LocalGenerator(self.model_path, self.threads, self.context, self.max_tokens, self.flash_attention)
 
