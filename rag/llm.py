@@ -53,16 +53,22 @@ class LocalGenerator:
         self._llm: Any = None
         # llama.cpp contexts are not thread-safe; the UI may call from several threads.
         self._lock = threading.Lock()
+        self._fork: LocalGenerator | None = None
 
     def fork(self) -> LocalGenerator:
-        """The same model in a llama.cpp context of its own (for the judge, ``rag.judge``).
+        """The same model in a llama.cpp context of its own (for the judge, ``rag.judge``),
+        made once: every judge of this generator shares it.
 
         Each context keeps the prompt prefix it last evaluated: sharing one, the answer's
         prompt and the judge's evicted each other's on every question. It costs memory:
         llama.cpp repacks the weights for the CPU into each context's own buffers, so the
         fork holds the model a second time (about 1.9 GB for the bundled 1.5B model).
         """
-        return LocalGenerator(self.model_path, self.threads, self.context, self.max_tokens, self.flash_attention)
+        if self._fork is None:
+            self._fork = LocalGenerator(
+                self.model_path, self.threads, self.context, self.max_tokens, self.flash_attention
+            )
+        return self._fork
 
     def _load(self) -> Any:
         if self._llm is None:

@@ -186,6 +186,9 @@ def test_the_judge_guards_the_local_backend_only(settings, tmp_path):
     forked = judged.scorer.judge.generator
     assert isinstance(forked, LocalGenerator) and forked is not local and forked._lock is not local._lock
     assert forked.model_path == local.model_path and judged.scorer.judge.generator is forked
+    # Made once: a variant with other judge settings asks in the same second context, not a third.
+    stricter = judged.variant(judge_min_yes=0.8)
+    assert stricter.scorer is not judged.scorer and stricter.scorer.judge.generator is forked
     off = Assistant(settings.model_copy(update={"judge": "off"}), embedder=HashEmbedder(), generator=local)
     assert isinstance(off.scorer, LexicalEmbeddingScorer)
     # A backend the judge cannot drive (an HTTP endpoint, the extractive one, a fake) keeps the lexical checks.
