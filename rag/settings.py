@@ -113,7 +113,8 @@ class Settings(BaseSettings):
         default="off",
         description="Ask the local model 'does the source state this claim?' about every sentence the "
         "lexical checks accept ('all'), only those they accept narrowly ('narrow'), or never ('off'). "
-        "A veto only; needs the local backend (rag/judge.py).",
+        "A veto only; needs the local backend, and asks in a llama.cpp context of its own, which holds "
+        "the model a second time (about 1.9 GB more memory; rag/judge.py).",
     )
     judge_min_yes: float = Field(default=0.65, ge=0.0, le=1.0, description="P(yes) a sentence needs from the judge.")
     keep_unsupported: bool = Field(
