@@ -118,7 +118,7 @@ def test_warm_up_caches_the_prefix_every_answer_prompt_starts_with(assistant):
 
 def test_the_judge_asks_in_a_context_of_its_own(assistant):
     """With RAG_JUDGE on, the answer's cached prompt prefix survives the judge's questions, and the
-    judge's survives the answer's: the same model, memory-mapped once, in two llama.cpp contexts."""
+    judge's survives the answer's: the same model file in two llama.cpp contexts."""
     from rag.judge import SYSTEM as JUDGE_RULES
     from rag.prompts import SYSTEM as ANSWER_RULES
 

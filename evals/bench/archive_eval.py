@@ -26,7 +26,6 @@ from evals.runner import run_suite, score
 from rag.assistant import Assistant
 from rag.judge import LLMJudgeScorer
 from rag.settings import Settings
-from rag.verify import base_scorer
 
 SUITES = Path(__file__).resolve().parents[1] / "suites"
 CACHE = Path.home() / ".cache" / "rag-news" / "bench"
@@ -92,9 +91,9 @@ def system(name: str, home: Path, loaded: dict[str, Assistant]):
     if name == "judge":
         return loaded["local"].variant(judge="all")
     if name == "judge-shared":
-        local = loaded["local"]
+        local = loaded["local"]  # its scorer is the lexical one (RAG_JUDGE off)
         judged = local.variant(judge="all")
-        judged.scorer = LLMJudgeScorer(base_scorer(judged.scorer), lambda: local.generator, mode="all")
+        judged.scorer = LLMJudgeScorer(local.scorer, lambda: local.generator, mode="all")
         return judged
     return loaded[backend]
 
