@@ -62,3 +62,50 @@ _NOT_ADVERBS = frozenset(
 def is_adverb(word: str) -> bool:
     """ "newly", "formally", "provisionally": how or when, not what the question asks about."""
     return len(word) >= 5 and word.endswith("ly") and word not in _NOT_ADVERBS
+
+
+# entity-swap (recall side): a people's name stands for its country ("Americans" where the
+# source or the question says "the US"). Each demonym with the words that name its country.
+DEMONYMS = {
+    "american": ("us", "usa", "america", "american"),
+    "british": ("uk", "britain", "british"),
+    "briton": ("uk", "britain", "british"),
+    "english": ("england", "english"),
+    "scottish": ("scotland", "scottish"),
+    "scot": ("scotland", "scottish"),
+    "welsh": ("wales", "welsh"),
+    "irish": ("ireland", "irish"),
+    "french": ("france", "french"),
+    "german": ("germany", "german"),
+    "italian": ("italy", "italian"),
+    "spanish": ("spain", "spanish"),
+    "spaniard": ("spain", "spanish"),
+    "dutch": ("netherlands", "holland", "dutch"),
+    "russian": ("russia", "russian"),
+    "ukrainian": ("ukraine", "ukrainian"),
+    "chinese": ("china", "chinese"),
+    "japanese": ("japan", "japanese"),
+    "indian": ("india", "indian"),
+    "australian": ("australia", "australian"),
+    "canadian": ("canada", "canadian"),
+    "brazilian": ("brazil", "brazilian"),
+    "mexican": ("mexico", "mexican"),
+    "iraqi": ("iraq", "iraqi"),
+    "iranian": ("iran", "iranian"),
+    "israeli": ("israel", "israeli"),
+    "european": ("europe", "eu", "european"),
+}
+
+
+def country_words(name: str) -> tuple[str, ...]:
+    """The words naming the country of a folded demonym ("americans" -> "us", "america", ...), or ()."""
+    return DEMONYMS.get(name) or (DEMONYMS.get(name[:-1], ()) if name.endswith("s") else ())
+
+
+# number-swap, unsupported-detail: words that make a figure a forecast ("likely to soar to 72
+# billion dlrs by the year end"); a claim stating the figure as a fact is not stated by it.
+FORECAST = frozenset(
+    """likely unlikely expected expects expect forecast forecasts forecasting projected projects predicted
+    predicts predict could might may would estimated estimates anticipated anticipates target targets
+    hopes hoped aims seen""".split()
+)

@@ -24,6 +24,9 @@ NOT_NAMES = (
     STOPWORDS
     | CALENDAR
     | frozenset("mr mrs ms dr president minister according however meanwhile today yesterday tomorrow whose".split())
+    # A company's legal form: "General Motors Corp" is General Motors where a story says "GM" or
+    # "General Motors".
+    | frozenset("corp corporation inc incorporated ltd plc llc".split())
 )
 # Capitalised words that open a news sentence's subject without being its name
 # ("US Special Envoy Steve Witkoff").
@@ -116,14 +119,30 @@ def forms_of(text: str) -> set[str]:
     return {form for w in set(words(text)) for form in word_forms(w)}
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"“‘'(]*$")
+
+
+def opens_with_adverb(text: str, start: int, word: str) -> bool:
+    """Whether the folded ``word`` at ``start`` opens a sentence and is an adverb there
+    ("Nearly a quarter ...", "Earlier, ...", "Overall ..."): capitalised by its place, not a name.
+
+    lemminflect's tables tell: a word they know as an adverb and never as a noun or verb
+    ("nearly", "earlier", "overall"; not "Brown", "Best" or "Sharp", which can be names).
+    """
+    if not _SENTENCE_START.search(text[max(0, start - 4) : start]):
+        return False
+    kinds = _lemmas(word)
+    return "ADV" in kinds and not kinds.keys() & {"NOUN", "PROPN", "VERB"}
+
+
 def names(text: str) -> set[str]:
-    """Folded capitalised words that look like names (not sentence-initial function words)."""
+    """Folded capitalised words that look like names (not sentence-initial function words or adverbs)."""
     found = set()
     for m in _WORD.finditer(text):
         token = m.group()
         if token[0].isupper():
             cleaned = _clean(token)
-            if cleaned not in NOT_NAMES and len(cleaned) > 1:
+            if cleaned not in NOT_NAMES and len(cleaned) > 1 and not opens_with_adverb(text, m.start(), cleaned):
                 found.add(cleaned)
     return found
 

@@ -31,6 +31,8 @@ DATED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?:1[5-9]|20)\d\d\b",
     re.IGNORECASE,
 )
+# A month with its year and no day: "October 1987", "in June, 1987".
+MONTH_YEAR = re.compile(rf"\b({_MONTH}),?\s+((?:1[5-9]|20)\d\d)\b", re.IGNORECASE)
 # A passage opening with the date it was published ("Nov 21, 2022 ... ", "March 3, 2017 -"):
 # when it was written, not an answer to when something happened.
 DATELINE = re.compile(rf"^\s*{_MONTH}\s+\d{{1,2}},?\s+(?:1[5-9]|20)\d\d\s*(?:\.\.\.|…|—|–|-|·|\|)", re.IGNORECASE)
@@ -111,7 +113,11 @@ class Asked:
         relation = frozenset(
             w
             for w in content_words(question)
-            if w not in subjects and w not in QUESTION_LIGHT and w not in CALENDAR and not is_adverb(w)
+            if w not in subjects
+            and w not in QUESTION_LIGHT
+            and w not in CALENDAR
+            and not is_adverb(w)
+            and not w[0].isdigit()  # a score ("18-17") or a figure: the number checks' to read
         )
         m = _AGENT_QUESTION.match(question.strip())
         # "What were Nike's profits?" asks about a thing of Nike's, not what Nike did.

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lang.en import LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
+from lang.en import FORECAST, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
 from lang.text import STOPWORDS, acronyms, base_form, first_name, fold, names, numbers, stem
+from rag.names import name_in
 
 NEGATED_SPAN = 4  # how far after a negator to look for the word it denies (the first content word)
 
@@ -56,6 +57,10 @@ def _tokens(text: str) -> list[str]:
 
 
 def _around(tokens: list[str], i: int, width: int) -> set[str]:
+    return {stem(t) for t in _beside(tokens, i, width) if t not in UNITS}
+
+
+def _beside(tokens: list[str], i: int, width: int) -> list[str]:
     """Up to ``width`` words either side of the number at ``i``, not reaching past another number.
 
     Words between two numbers belong to the nearer one's statement ("£75m ($141m) compared
@@ -77,7 +82,7 @@ def _around(tokens: list[str], i: int, width: int) -> set[str]:
         if t[0].isdigit() or len(after) == width:
             break
         after.append(t)
-    return {stem(t) for t in before + after if t not in UNITS}
+    return before + after
 
 
 def unbound_numbers(claim: str, premises: Sequence[str], question: str = "") -> list[str]:
@@ -106,6 +111,69 @@ def unbound_numbers(claim: str, premises: Sequence[str], question: str = "") -> 
         if best is not None and best < len(wanted) / 2:
             out.append(token)
     return sorted(set(out))
+
+
+def number_named_elsewhere(claim: str, premises: Sequence[str], question: str = "") -> list[str]:
+    """The claim's numbers that every cited sentence holding them gives beside other names.
+
+    "Isinbayeva cleared 4.88 metres in Lievin", citing "... after she cleared 4.88m at the
+    Norwich Union Grand Prix in Birmingham": the sentence names something beside the
+    number (Norwich Union Grand Prix, Birmingham) and nowhere names what the claim names
+    beside it (Lievin), so the number is said of another place or party. A sentence
+    naming nothing beside the number ("The club paid £15.8m"), or naming anywhere one of
+    the claim's names beside it, may carry it. The question's numbers are exempt.
+    """
+    asked = numbers(question)
+    claim_tokens = _tokens(claim)
+    claim_names, out = names(claim), []
+    for i, token in enumerate(claim_tokens):
+        if not token[0].isdigit() or token in asked:
+            continue
+        ours = {t for t in _beside(claim_tokens, i, CLAIM_WINDOW) if t in claim_names}
+        if not ours:
+            continue
+        holding = [
+            (p, {t for t in _beside(src, j, SOURCE_WINDOW) if t in names(p)})
+            for p in premises
+            for src in [_tokens(p)]
+            for j, t in enumerate(src)
+            if t == token
+        ]
+        if holding and all(theirs and not _names_any(ours, p) for p, theirs in holding):
+            out.append(token)
+    return sorted(set(out))
+
+
+FORECAST_WINDOW = 6  # words before a figure that can make it a forecast
+
+
+def forecast_as_fact(claim: str, premises: Sequence[str]) -> list[str]:
+    """The claim's figures that every cited sentence holding them gives only as a forecast.
+
+    "Taiwan's reserves were 72 billion dlrs" citing "reserves ... are likely to soar to
+    72 billion U.S. Dlrs by the year end": the figure is what officials expect, not what
+    the reserves were. A claim that forecasts too ("are expected to reach 72 billion")
+    may cite it.
+    """
+    plain = _plain(claim)
+    if FORECAST & set(plain) or "will" in plain:
+        return []
+    out = []
+    for number in sorted(numbers(claim)):
+        holding = []
+        for p in premises:
+            words_ = _plain(p)
+            for i, w in enumerate(words_):
+                if w.replace(",", "") == number:
+                    holding.append(bool(FORECAST & set(words_[max(0, i - FORECAST_WINDOW) : i])))
+        if holding and all(holding):
+            out.append(number)
+    return out
+
+
+def _names_any(folded: set[str], text: str) -> bool:
+    held = set(_tokens(text))
+    return any(name_in(n, held) for n in folded)
 
 
 def _denied(tokens: list[str]) -> set[str]:

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from index.embedder import Embedder
 from index.sentences import split_sentences
-from lang.en import OPPOSITES
+from lang.en import OPPOSITES, country_words
 from lang.text import (
     MARKER_RUN,
     MONTHS,
@@ -42,9 +42,18 @@ from lang.text import (
     word_spans,
     words,
 )
-from rag.answer_kind import FULL_DATE, YEAR, Asked, month_day
+from rag.answer_kind import FULL_DATE, MONTH_YEAR, YEAR, Asked, month_day
 from rag.lists import CitedList, ListItem, cited_list
-from rag.relations import left_open, number_of_another, polarity_conflict, reversed_range, unbound_numbers
+from rag.names import name_in
+from rag.relations import (
+    forecast_as_fact,
+    left_open,
+    number_named_elsewhere,
+    number_of_another,
+    polarity_conflict,
+    reversed_range,
+    unbound_numbers,
+)
 from rag.types import AnswerSentence, CitedItem, Evidence
 
 _LEADING_MARKERS = re.compile("^" + MARKER_RUN.pattern)
@@ -108,7 +117,8 @@ class LexicalEmbeddingScorer:
             if not name_in(n, source_words)
             and not (n in asked and (name_in(n, around) or named_by_its_last_word(n, question, around_text)))
         )  # fmt: skip
-        missing = sorted(set(missing) - by_initials(missing, claim, source, around_text))
+        missing = sorted(set(missing) - by_initials(missing, claim, source, around_text) - clipped(missing, source))
+        missing = [n for n in missing if not by_its_country(n, source_words, asked, around)]
         missing += numbers_missing(claim, source, question, around_text)
         coverage = _coverage(content_words(claim), asked, source_words, around)
         cosine = max(0.0, self._cosine(claim, premises)) if self.embedder else coverage
@@ -124,9 +134,14 @@ class LexicalEmbeddingScorer:
         other = misattributed(claim, premises, preceding)
         if other:
             return Support(min(value, self.threshold / 2), False, f"the cited source gives these words to {other}")
-        unbound = unbound_numbers(claim, premises, question) or number_of_another(
-            claim, premises, question, around_text
+        unbound = (
+            unbound_numbers(claim, premises, question)
+            or number_of_another(claim, premises, question, around_text)
+            or number_named_elsewhere(claim, premises, question)
         )
+        forecast = forecast_as_fact(claim, premises)
+        if forecast:
+            return Support(min(value, self.threshold / 2), False, "the source only forecasts " + ", ".join(forecast))
         if unbound:
             return Support(
                 min(value, self.threshold / 2), False, "the source says other things of " + ", ".join(unbound)
@@ -179,6 +194,30 @@ def by_initials(missing: Sequence[str], claim: str, source: str, around_text: st
         if initials in source_words and len(initials) >= 2:
             excused |= parts & set(missing)
     return excused
+
+
+def by_its_country(name: str, source_words: set[str], asked: set[str], around: set[str]) -> bool:
+    """Whether a people's name ("Americans") is named by its country: in the cited sentence,
+    or in the question when the passage around names it too (as for any name the question gave)."""
+    country = set(country_words(name))
+    return bool(country & source_words or country & asked & around)
+
+
+CLIPPED_MIN = 3  # letters a clipped name keeps ("Fed"); two would match too much ("Al", "Ma")
+
+
+def clipped(missing: Sequence[str], source: str) -> set[str]:
+    """The claim's names that the cited sentence spells out in full, the claim clipping them.
+
+    "Fed chairman" citing "chairman of the Federal Reserve Board", "Gov Cuomo" citing
+    "Governor Cuomo": the clipped name begins a longer capitalised word of the source.
+    """
+    spelled = {fold(m.group()) for m in re.finditer(r"\b[A-Z][\w’'-]+", source)}
+    return {
+        n
+        for n in missing
+        if len(n) >= CLIPPED_MIN and n.isalpha() and any(w.startswith(n) and len(w) > len(n) for w in spelled)
+    }
 
 
 def named_by_its_last_word(part: str, question: str, text: str) -> bool:
@@ -279,59 +318,6 @@ def carrier(claim: str, premises: Sequence[str]) -> str:
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she){_AUX}\s+{_SPEECH}\b", re.IGNORECASE)
 
 
-def _close(a: str, b: str) -> bool:
-    """At most one edit apart (insert, delete or substitute)."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = j = edits = 0
-    while i < len(a) and j < len(b):
-        if a[i] != b[j]:
-            edits += 1
-            if edits > 1:
-                return False
-            if len(a) == len(b):
-                i += 1
-            j += 1
-        else:
-            i += 1
-            j += 1
-    return edits + (len(b) - j) <= 1
-
-
-# "Q3" is what a story calls the "third quarter" (or "third-quarter", or the wire's "3rd qtr").
-_QUARTERS = {"q1": ("first", "1st"), "q2": ("second", "2nd"), "q3": ("third", "3rd"), "q4": ("fourth", "4th")}
-
-
-def _quarter_in(name: str, source_words: set[str]) -> bool:
-    if name not in _QUARTERS:
-        return False
-    spoken = {w for w in source_words for part in w.split("-") if part in ("quarter", "quarterly", "qtr")}
-    return any(part in _QUARTERS[name] for w in spoken for part in w.split("-")) or (
-        bool(spoken) and any(n in source_words for n in _QUARTERS[name])
-    )
-
-
-def name_in(name: str, source_words: set[str]) -> bool:
-    """A folded name is in the source, allowing transliteration and one-letter differences;
-    a hyphenated name is there when each of its parts is."""
-    from index.keyword import variant_key
-
-    if name in source_words or _quarter_in(name, source_words):
-        return True
-    parts = [p for p in re.split(r"[-‐–]", name) if p]
-    if len(parts) > 1:  # "Volkswagen-Ford" is named where Volkswagen and Ford are
-        return all(name_in(p, source_words) for p in parts)
-    key = variant_key(name.capitalize())
-    for word in source_words:
-        if len(name) >= 4 and _close(name, word):
-            return True
-        if key and variant_key(word.capitalize()) == key:
-            return True
-    return False
-
-
 _NUMBER_WORDS = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|several|half)\b",
@@ -412,15 +398,22 @@ def answer_pieces(text: str) -> list[str]:
 
 
 def adds_nothing(claim: str, question: str) -> bool:
-    """Whether every content word of the claim is already in the question (by stem).
+    """Whether every content word of the claim is already in the question (by stem or lemma).
 
     "Where were the championships she was picked for?" answered "The championships she
-    was picked for are the championships" restates the question: true, cited, no answer.
+    was picked for are the championships" restates the question: true, cited, no answer;
+    so does "The three directors voted off the board" for "Which three directors did he
+    vote off the board?" ("voted" is "vote").
     """
     claim = strip_markers(claim)
     asked = {stem(w) for w in words(question)}
-    said = [stem(w) for w in content_words(claim)] + sorted(numbers(claim))
-    return bool(question.strip()) and all(w in asked for w in said)
+    asked_forms = forms_of(question)
+    said = [w for w in content_words(claim)]
+    return (
+        bool(question.strip())
+        and all(stem(w) in asked or word_forms(w) & asked_forms for w in said)
+        and numbers(claim) <= numbers(question)
+    )
 
 
 def base_scorer(scorer: SupportScorer) -> SupportScorer:
@@ -451,7 +444,10 @@ def _score(
     """
     chosen = [evidence[n - 1] for n in cited]
     context = " ".join(
-        [*dict.fromkeys(ev.passage for ev in chosen), the_days_asked(question, [ev.date for ev in chosen])]
+        [
+            *dict.fromkeys(ev.passage for ev in chosen),
+            the_days_asked(question, [ev.date for ev in chosen]),
+        ]
     )
     return scorer.score(claim, [ev.quote for ev in chosen], question, context, [ev.before for ev in chosen])
 
@@ -471,10 +467,19 @@ def dated(date: str) -> str:
 
 
 def the_days_asked(question: str, dates: Sequence[str | None]) -> str:
-    """The article ``dates`` that are the day ``question`` names, written as questions write them, or ""."""
+    """The article ``dates`` that are the day ``question`` names, written as questions write them, or "".
+
+    A month the question names with its year and no day ("reported in October 1987")
+    is given by a story of that month, as "October 1987"."""
     asked = {month_day(m.group()) for m in FULL_DATE.finditer(question)}
     days = {d for d in dates if d and (ymd := _ymd(d)) and f"{ymd[1]}-{ymd[2]}" in asked}  # as month_day writes
-    return " ".join(sorted(dated(d) for d in days))
+    months = {(month_day(f"{m.group(1)} 1").split("-")[0], m.group(2)) for m in MONTH_YEAR.finditer(question)}
+    in_month = {
+        f"{MONTHS[ymd[1] - 1].capitalize()} {ymd[0]}"
+        for d in dates
+        if d and (ymd := _ymd(d)) and (str(ymd[1]), ymd[0]) in months
+    }
+    return " ".join([*sorted(dated(d) for d in days), *sorted(in_month)])
 
 
 def _one_source(

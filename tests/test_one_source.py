@@ -86,6 +86,11 @@ def test_an_answer_that_restates_the_question_is_no_answer():
     source = ev("She was picked for the championships, which were held in Birmingham.", "a")
     assert verify_answer(restated, [source], scorer(), question).abstained
     assert answers_the_kind_asked(question, "They were held in Birmingham.")
+    # A word of the question in another form adds nothing either (BBC dev: "voted" for "vote").
+    asked = "Which three directors did Malcolm Glazer vote off the board at the meeting?"
+    assert adds_nothing("The three directors voted off the board at the meeting [1].", asked)
+    assert not adds_nothing("Glazer voted off Maurice Watkins at the meeting [1].", asked)
+    assert not adds_nothing("The three directors voted off the board in 2005 [1].", asked)
 
 
 def test_where_answers_need_a_place_the_question_does_not_name():
@@ -114,6 +119,17 @@ def test_a_relation_word_meets_its_irregular_forms_and_not_another_word():
     assert unspoken_relation("The talks were held in Rome.", held, "Rome holds the talks.") == []
     asked = Asked.of("Who is Anna Berg's sister?")
     assert unspoken_relation("Anna Berg's sister is Maria Lopez.", asked, "Anna Berg's sons met Lopez.") == ["sister"]
+
+
+def test_a_score_is_no_relation_word():
+    """ "their 18-17 win" is not unspoken where the story's title writes "England 17-18 France"
+    (BBC dev): a figure is the number checks' to read."""
+    from rag.verify import unspoken_relation
+
+    asked = Asked.of("Which scrum-half kicked all the points in their 18-17 win over England?")
+    assert asked.relation == {"scrum-half", "kicked", "points", "win"}
+    claim = "Yachvili kicked all the points in their 18-17 win over England."
+    assert unspoken_relation(claim, asked, "England 17-18 France\nYachvili kicked all the points to win.") == []
 
 
 def test_a_quarter_is_named_as_the_story_writes_it():

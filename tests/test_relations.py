@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from rag.relations import left_open, number_of_another, polarity_conflict, reversed_range, unbound_numbers
+from rag.relations import (
+    forecast_as_fact,
+    left_open,
+    number_named_elsewhere,
+    number_of_another,
+    polarity_conflict,
+    reversed_range,
+    unbound_numbers,
+)
 
 BA = (
     "Reporting its results for the three months to 31 December 2004, the airline made a pre-tax profit "
@@ -93,3 +101,26 @@ def test_a_number_another_subject_gives_is_not_the_claims():
     claim = "The new Atlas Gold shares will be quoted from June 4."
     assert number_of_another(claim, quoted, around="Atlas plans a one-for-three issue of rights.") == []
     assert number_of_another(claim, quoted, around="Atlas plans a one-for-three issue.") == ["4"]
+
+
+def test_a_number_given_beside_other_names_is_not_the_claims():
+    """Read from the claim set's dev half (c0125): 4.88m was cleared in Birmingham, not Lievin."""
+    lievin = "Isinbayeva broke her own indoor world record by clearing 4.89 metres in Lievin on Saturday."
+    birmingham = "It came days after she cleared 4.88m at the Norwich Union Grand Prix in Birmingham."
+    claim = "Isinbayeva broke her indoor world record by clearing 4.88 metres in Lievin."
+    assert number_named_elsewhere(claim, [lievin, birmingham]) == ["4.88"]
+    # Controls: the right place; a source naming nothing beside the number; one sharing a name.
+    assert number_named_elsewhere(claim.replace("Lievin", "Birmingham"), [birmingham]) == []
+    assert number_named_elsewhere("Chelsea paid £15.8m for Mutu.", ["The club paid £15.8m for him."]) == []
+    assert number_named_elsewhere("Chelsea paid £15.8m for Mutu.", ["It paid £15.8m to Parma for Mutu."]) == []
+
+
+def test_a_forecast_figure_is_not_a_fact():
+    """Read from Reuters dev (Taiwan's reserves); it also held on the test half (Brazil's surplus)."""
+    source = "Reserves have hit a record high and are likely to soar to 72 billion U.S. Dlrs by the year end."
+    assert forecast_as_fact("Taiwan's reserves totalled 72 billion U.S. dlrs.", [source]) == ["72"]
+    # Controls: a claim that forecasts too; a figure given as a fact.
+    assert forecast_as_fact("Reserves are expected to reach 72 billion dlrs.", [source]) == []
+    assert (
+        forecast_as_fact("Reserves totalled 69 billion dlrs.", ["The reserves totalled about 69 billion dlrs."]) == []
+    )

@@ -325,6 +325,26 @@ def test_a_name_may_be_given_by_its_initials():
     assert verify_answer("GE will cut 5,000 jobs in Michigan [1].", source, scorer(), question).abstained
 
 
+def test_a_sentence_opening_adverb_is_no_name():
+    assert names("Nearly a quarter of users own one. Earlier, Brown said so.") == {"brown"}
+    # Controls: words that can be names keep their capital's meaning at a sentence's start.
+    assert names("Best scored twice. Sharp said so.") == {"best", "sharp"}
+    assert names("Rubio arrived nearly late.") == {"rubio"}
+
+
+def test_a_name_may_be_clipped_or_given_by_its_people():
+    source = [ev("Baker declined to say whether Reagan would reappoint Volcker as chairman of the Federal Reserve.")]
+    text = "Baker declined to say if Reagan would reappoint Volcker as Fed chairman [1]."
+    assert not verify_answer(text, source, scorer()).abstained
+    # Control: a short name that begins no word of the source is another name.
+    assert verify_answer(text.replace("Fed", "Bundesbank"), source, scorer()).abstained
+    poll = [ev("A quarter of adults in the US own an MP3 player, the survey found.")]
+    question = "How many adults own MP3 players?"
+    assert not verify_answer("A quarter of American adults own an MP3 player [1].", poll, scorer(), question).abstained
+    # Control: another people is not named by the US.
+    assert verify_answer("A quarter of French adults own an MP3 player [1].", poll, scorer(), question).abstained
+
+
 def test_question_words_and_dotted_initials_are_read_as_such():
     assert names("Whose record did Andrew Murray break?") == {"andrew", "murray"}
     assert split_answer("J.P. Morgan and Co reported a net income of 219.2 mln dlrs [1].") == [
@@ -367,3 +387,12 @@ def test_a_question_subject_the_article_gives_by_its_initials():
     assert off_subject(asked, story) == []
     # Control: initials of something else.
     assert off_subject(asked, story.replace("INRO", "ICCO")) == ["international", "natural", "organization"]
+
+
+def test_a_month_the_question_names_is_given_by_a_story_of_that_month():
+    from rag.verify import the_days_asked
+
+    assert the_days_asked("What surplus was reported in October 1987?", ["1987-10-05", "1987-09-30"]) == "October 1987"
+    # Controls: another month, and a year alone.
+    assert the_days_asked("What surplus was reported in October 1987?", ["1987-11-02"]) == ""
+    assert the_days_asked("What surplus was reported in 1987?", ["1987-10-05"]) == ""
