@@ -348,10 +348,12 @@ def answers_the_kind_asked(question: str | Asked, answer: str) -> bool:
     if adds_nothing(answer, asked.text):
         return False
     if asked.kind in ("number", "amount"):
-        # "$18m", "£1.3bn", "4.3%", "three"; not a year alone ("How much is he paid?" is not
-        # answered by "a contract until May 2008"), nor the question's own number ("At what
-        # price did the government sell its 25 pct stake?" by a sentence on the 25 pct sale).
-        quantity = _YEAR_AS_TIME.sub(" ", answer)
+        # "$18m", "£1.3bn", "4.3%", "three"; not a year or a day alone ("How much is he paid?"
+        # is not answered by "a contract until May 2008", nor "How much was Rock paid to host
+        # the Oscars?" by "he fronts the awards on 27 February"), nor the question's own number
+        # ("At what price did the government sell its 25 pct stake?" by a sentence on the 25
+        # pct sale).
+        quantity = FULL_DATE.sub(" ", _YEAR_AS_TIME.sub(" ", answer))
         given = {m.group().lower() for m in _NUMBER_WORDS.finditer(asked.text)}
         spelled = {m.group().lower() for m in _NUMBER_WORDS.finditer(quantity)} - given
         return bool(spelled or numbers(quantity) - numbers(asked.text))

@@ -121,6 +121,10 @@ def test_how_many_answers_need_a_number_and_when_answers_a_time():
     assert not answers_the_kind_asked("When did it start?", "It started after the talks.".replace("after", "with"))
     assert answers_the_kind_asked("When did the war begin?", "It began in 2022.")
     assert answers_the_kind_asked("Who went?", "Rubio went.")
+    # A day of a month is a time, not an amount; an amount given on that day still is one.
+    paid = "How much was Chris Rock paid to host the Oscars?"
+    assert not answers_the_kind_asked(paid, "Rock said he will steer clear of bad language on 27 February.")
+    assert answers_the_kind_asked(paid, "Rock was paid $50,000 for the show on 27 February.")
 
 
 def test_words_given_to_the_wrong_speaker_are_not_supported():
