@@ -173,8 +173,13 @@ def without_dateline(text: str) -> str:
     return DATELINE.sub("", text, count=1)
 
 
+def month_number(month: str) -> int:
+    """ "December" / "Dec." / "dec" -> 12."""
+    return [m[:3] for m in MONTHS].index(re.sub(r"[^a-z]", "", month.lower())[:3]) + 1
+
+
 def month_day(date: str) -> str:
     """ "December 1" / "1 Dec." / "November 21st" -> "12-1" / "12-1" / "11-21"."""
     day = re.search(r"\d+", date).group()
-    month = re.sub(r"[^a-z]", "", re.sub(r"\d+(?:st|nd|rd|th)?", "", date.lower()))
-    return f"{[m[:3] for m in MONTHS].index(month[:3]) + 1}-{int(day)}"
+    month = month_number(re.sub(r"\d+(?:st|nd|rd|th)?", "", date))
+    return f"{month}-{int(day)}"

@@ -126,6 +126,7 @@ def number_named_elsewhere(claim: str, premises: Sequence[str], question: str = 
     asked = numbers(question)
     claim_tokens = _tokens(claim)
     claim_names, out = names(claim), []
+    sources = [(tokens, names(p)) for p in premises for tokens in [_tokens(p)]]
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or token in asked:
             continue
@@ -133,13 +134,12 @@ def number_named_elsewhere(claim: str, premises: Sequence[str], question: str = 
         if not ours:
             continue
         holding = [
-            (p, {t for t in _beside(src, j, SOURCE_WINDOW) if t in names(p)})
-            for p in premises
-            for src in [_tokens(p)]
+            (set(src), {t for t in _beside(src, j, SOURCE_WINDOW) if t in theirs_all})
+            for src, theirs_all in sources
             for j, t in enumerate(src)
             if t == token
         ]
-        if holding and all(theirs and not _names_any(ours, p) for p, theirs in holding):
+        if holding and all(theirs and not any(name_in(n, held) for n in ours) for held, theirs in holding):
             out.append(token)
     return sorted(set(out))
 
@@ -155,25 +155,26 @@ def forecast_as_fact(claim: str, premises: Sequence[str]) -> list[str]:
     the reserves were. A claim that forecasts too ("are expected to reach 72 billion")
     may cite it.
     """
-    plain = _plain(claim)
+    plain = _every_token(claim)
     if FORECAST & set(plain) or "will" in plain:
         return []
+    sources = [_every_token(p) for p in premises]
     out = []
     for number in sorted(numbers(claim)):
-        holding = []
-        for p in premises:
-            words_ = _plain(p)
-            for i, w in enumerate(words_):
-                if w.replace(",", "") == number:
-                    holding.append(bool(FORECAST & set(words_[max(0, i - FORECAST_WINDOW) : i])))
+        holding = [
+            bool(FORECAST & set(src[max(0, i - FORECAST_WINDOW) : i]))
+            for src in sources
+            for i, t in enumerate(src)
+            if t == number
+        ]
         if holding and all(holding):
             out.append(number)
     return out
 
 
-def _names_any(folded: set[str], text: str) -> bool:
-    held = set(_tokens(text))
-    return any(name_in(n, held) for n in folded)
+def _every_token(text: str) -> list[str]:
+    """Folded words, stopwords kept ("could", "may"), and numbers whole ("2.5", "1669000")."""
+    return [m.group().replace(",", "") if m.group()[0].isdigit() else m.group() for m in _TOKEN.finditer(fold(text))]
 
 
 def _denied(tokens: list[str]) -> set[str]:

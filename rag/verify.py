@@ -42,7 +42,7 @@ from lang.text import (
     word_spans,
     words,
 )
-from rag.answer_kind import FULL_DATE, MONTH_YEAR, YEAR, Asked, month_day
+from rag.answer_kind import FULL_DATE, MONTH_YEAR, YEAR, Asked, month_day, month_number
 from rag.lists import CitedList, ListItem, cited_list
 from rag.names import name_in
 from rag.relations import (
@@ -134,14 +134,14 @@ class LexicalEmbeddingScorer:
         other = misattributed(claim, premises, preceding)
         if other:
             return Support(min(value, self.threshold / 2), False, f"the cited source gives these words to {other}")
+        forecast = forecast_as_fact(claim, premises)
+        if forecast:
+            return Support(min(value, self.threshold / 2), False, "the source only forecasts " + ", ".join(forecast))
         unbound = (
             unbound_numbers(claim, premises, question)
             or number_of_another(claim, premises, question, around_text)
             or number_named_elsewhere(claim, premises, question)
         )
-        forecast = forecast_as_fact(claim, premises)
-        if forecast:
-            return Support(min(value, self.threshold / 2), False, "the source only forecasts " + ", ".join(forecast))
         if unbound:
             return Support(
                 min(value, self.threshold / 2), False, "the source says other things of " + ", ".join(unbound)
@@ -410,10 +410,9 @@ def adds_nothing(claim: str, question: str) -> bool:
     claim = strip_markers(claim)
     asked = {stem(w) for w in words(question)}
     asked_forms = forms_of(question)
-    said = [w for w in content_words(claim)]
     return (
         bool(question.strip())
-        and all(stem(w) in asked or word_forms(w) & asked_forms for w in said)
+        and all(stem(w) in asked or word_forms(w) & asked_forms for w in content_words(claim))
         and numbers(claim) <= numbers(question)
     )
 
@@ -475,11 +474,11 @@ def the_days_asked(question: str, dates: Sequence[str | None]) -> str:
     is given by a story of that month, as "October 1987"."""
     asked = {month_day(m.group()) for m in FULL_DATE.finditer(question)}
     days = {d for d in dates if d and (ymd := _ymd(d)) and f"{ymd[1]}-{ymd[2]}" in asked}  # as month_day writes
-    months = {(month_day(f"{m.group(1)} 1").split("-")[0], m.group(2)) for m in MONTH_YEAR.finditer(question)}
+    months = {(month_number(m.group(1)), m.group(2)) for m in MONTH_YEAR.finditer(question)}
     in_month = {
         f"{MONTHS[ymd[1] - 1].capitalize()} {ymd[0]}"
         for d in dates
-        if d and (ymd := _ymd(d)) and (str(ymd[1]), ymd[0]) in months
+        if d and (ymd := _ymd(d)) and (ymd[1], ymd[0]) in months
     }
     return " ".join([*sorted(dated(d) for d in days), *sorted(in_month)])
 

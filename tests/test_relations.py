@@ -119,6 +119,8 @@ def test_a_forecast_figure_is_not_a_fact():
     """Read from Reuters dev (Taiwan's reserves); it also held on the test half (Brazil's surplus)."""
     source = "Reserves have hit a record high and are likely to soar to 72 billion U.S. Dlrs by the year end."
     assert forecast_as_fact("Taiwan's reserves totalled 72 billion U.S. dlrs.", [source]) == ["72"]
+    decimal = "Officials said the deficit could reach 2.5 billion dlrs this year."
+    assert forecast_as_fact("The deficit was 2.5 billion dlrs this year.", [decimal]) == ["2.5"]
     # Controls: a claim that forecasts too; a figure given as a fact.
     assert forecast_as_fact("Reserves are expected to reach 72 billion dlrs.", [source]) == []
     assert (
