@@ -144,6 +144,64 @@ def number_named_elsewhere(claim: str, premises: Sequence[str], question: str = 
     return sorted(set(out))
 
 
+QUALIFIERS = frozenset(["for", "in", "at", "among"])  # "17 February for home customers"
+QUALIFIER_SPAN = 4  # words after a figure in which its qualifier can stand
+
+
+def _qualified(tokens: list[str], i: int) -> tuple[str, str] | None:
+    """The qualifier after the figure at ``i`` ("1 April for businesses" -> ("for", "businesses")).
+
+    The first preposition of :data:`QUALIFIERS` within a few words, before any other
+    figure, and the content word after it; None when there is none.
+    """
+    for k in range(i + 1, min(len(tokens) - 1, i + 1 + QUALIFIER_SPAN)):
+        if tokens[k][0].isdigit():
+            return None
+        if tokens[k] in QUALIFIERS:
+            head = next((w for w in tokens[k + 1 : k + 4] if w not in STOPWORDS), "")
+            return (tokens[k], head) if head and not head[0].isdigit() else None
+    return None
+
+
+def paired_with_another(claim: str, premises: Sequence[str], question: str = "") -> list[str]:
+    """The claim's figures that every cited sentence pairs with another qualifier.
+
+    "The speeds come into effect for home customers on 1 April", citing "... on 17
+    February for home customers and 1 April for businesses": each figure of the
+    enumeration is followed by its own qualifier, and the claim gives 1 April the
+    qualifier that follows 17 February. A figure counts as paired with another when,
+    in a cited sentence, its qualifier ("for businesses") is one the claim does not
+    hold and the claim's own qualifier with the same preposition ("for home") follows
+    another figure there. The question's numbers are exempt.
+    """
+    plain = _every_token(claim)
+    words = set(plain)
+    ours = {q for k, p in enumerate(plain) if p in QUALIFIERS for q in [_qualified(plain, k - 1)] if q}
+    if not ours:
+        return []
+    asked = numbers(question)
+    sources = [_every_token(p) for p in premises]
+    out = []
+    for number in sorted(numbers(claim) - asked):
+        verdicts = []
+        for src in sources:
+            for j, t in enumerate(src):
+                if t != number:
+                    continue
+                theirs = _qualified(src, j)
+                others = {
+                    _qualified(src, g) for g, u in enumerate(src) if u[0].isdigit() and u != number and g != j
+                } - {None}
+                verdicts.append(
+                    theirs is not None
+                    and theirs[1] not in words
+                    and any(q in ours and q[0] == theirs[0] for q in others)
+                )
+        if verdicts and all(verdicts):
+            out.append(number)
+    return out
+
+
 FORECAST_WINDOW = 6  # words before a figure that can make it a forecast
 
 

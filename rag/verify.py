@@ -50,6 +50,7 @@ from rag.relations import (
     left_open,
     number_named_elsewhere,
     number_of_another,
+    paired_with_another,
     polarity_conflict,
     reversed_range,
     unbound_numbers,
@@ -128,6 +129,9 @@ class LexicalEmbeddingScorer:
         added = added_detail(claim, source_words | asked)
         if added:
             return Support(min(value, self.threshold / 2), False, "adds what the source does not say: " + added)
+        unstated = answer_unstated(claim, question, source)
+        if unstated:
+            return Support(min(value, self.threshold / 2), False, "the cited source does not give: " + unstated)
         counts = money_as_counts(claim, source)
         if counts:
             return Support(min(value, self.threshold / 2), False, "not money in the cited source: " + ", ".join(counts))
@@ -141,6 +145,7 @@ class LexicalEmbeddingScorer:
             unbound_numbers(claim, premises, question)
             or number_of_another(claim, premises, question, around_text)
             or number_named_elsewhere(claim, premises, question)
+            or paired_with_another(claim, premises, question)
         )
         if unbound:
             return Support(
@@ -245,6 +250,31 @@ def named_by_its_last_word(part: str, question: str, text: str) -> bool:
     return False
 
 
+def answer_unstated(claim: str, question: str, source: str) -> str:
+    """The words the claim adds to the question, when the cited source holds none of them.
+
+    Asked "What did analyst Bernard Sosnick say about Sears' prospects?", the claim
+    "Sosnick said Sears was optimistic about its prospects" adds one word, its answer,
+    and a source naming Sosnick and Sears but not "optimistic" does not give it, however
+    many of the question's words it holds. Names and numbers have checks of their own,
+    and a claim giving a figure the question did not (held by the source, or those
+    checks would have stopped it) has given its answer ("fell 1.2%" for "slipped 1.2%").
+    A word counts as held by any of its forms ("won" / "wins"), or as part of a hyphened
+    word ("a fifth" / "one-fifth").
+    """
+    if not question or numbers(claim) - numbers(question):
+        return ""
+    asked, claim_names = forms_of(question), names(claim)
+    held = forms_of(source) | forms_of(source.replace("-", " "))
+    added = [
+        w for w in dict.fromkeys(content_words(claim))
+        if w not in claim_names and not (word_forms(w) & asked)
+    ]  # fmt: skip
+    if not added or any(word_forms(w) & held for w in added):
+        return ""
+    return ", ".join(added)
+
+
 def _coverage(claim_words: list[str], asked: set[str], source_words: set[str], around: set[str]) -> float:
     """Share of the claim's content words (by stem) that its source holds.
 
@@ -290,7 +320,7 @@ def misattributed(claim: str, premises: Sequence[str], preceding: Sequence[str] 
     speakers = _speakers(claim)
     if not speakers or not premises:
         return None
-    at = _carrier_index(claim, premises)
+    at = _carrier_index(_what_is_said(claim), premises)
     carrier_words = set(words(premises[at]))
     before = preceding[at] if at < len(preceding) and _PRONOUN_SPEAKER.search(premises[at]) else ""
     for speaker in speakers:
@@ -303,6 +333,20 @@ def misattributed(claim: str, premises: Sequence[str], preceding: Sequence[str] 
         if antecedent and not name_in(speaker, set(words(before))):
             return antecedent
     return None
+
+
+def _what_is_said(claim: str) -> str:
+    """The words a claim gives its speaker: after "X said", before "..., said X".
+
+    "E.F. Hutton analyst Bernard Sosnick said Sears was optimistic" says "Sears was
+    optimistic"; the sentence carrying those words, not the one naming the analyst, is
+    whose speaker counts. The whole claim when it names no speaker or says little else.
+    """
+    m = _NAMED_SPEAKER.search(claim)
+    if not m:
+        return claim
+    said = claim[m.end() :] if m.group(1) else claim[: m.start()]
+    return said if len(content_words(said)) >= 2 else claim
 
 
 def _carrier_index(claim: str, premises: Sequence[str]) -> int:

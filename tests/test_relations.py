@@ -7,6 +7,7 @@ from rag.relations import (
     left_open,
     number_named_elsewhere,
     number_of_another,
+    paired_with_another,
     polarity_conflict,
     reversed_range,
     unbound_numbers,
@@ -113,6 +114,19 @@ def test_a_number_given_beside_other_names_is_not_the_claims():
     assert number_named_elsewhere(claim.replace("Lievin", "Birmingham"), [birmingham]) == []
     assert number_named_elsewhere("Chelsea paid £15.8m for Mutu.", ["The club paid £15.8m for him."]) == []
     assert number_named_elsewhere("Chelsea paid £15.8m for Mutu.", ["It paid £15.8m to Parma for Mutu."]) == []
+
+
+def test_a_figure_keeps_the_qualifier_that_follows_it():
+    """Read from the claim set's dev half (c0152): 1 April is for businesses, 17 February for homes."""
+    source = "The new speeds start to come into effect on 17 February for home customers and 1 April for businesses."
+    claim = "BT's new broadband speeds come into effect for home customers on 1 April."
+    assert paired_with_another(claim, [source]) == ["1"]
+    # Controls: the right pairs; a qualifier the enumeration does not give another figure.
+    assert paired_with_another(claim.replace("1 April", "17 February"), [source]) == []
+    assert paired_with_another("The speeds come into effect for businesses on 1 April.", [source]) == []
+    assert paired_with_another("Sales in Asia rose 5 pct.", ["Sales rose 7 pct in Asia and 5 pct in Europe."]) == ["5"]
+    assert paired_with_another("Sales in Europe rose 5 pct.", ["Sales rose 7 pct in Asia and 5 pct in Europe."]) == []
+    assert paired_with_another("Sales in Asia rose 5 pct.", ["Sales rose 5 pct in Europe."]) == []
 
 
 def test_a_forecast_figure_is_not_a_fact():

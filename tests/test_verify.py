@@ -400,3 +400,36 @@ def test_a_month_the_question_names_is_given_by_a_story_of_that_month():
     # Controls: another month, and a year alone.
     assert the_days_asked("What surplus was reported in October 1987?", ["1987-11-02"]) == ""
     assert the_days_asked("What surplus was reported in 1987?", ["1987-10-05"]) == ""
+
+
+# Two Reuters stories of 1987 (reuters21578-13112 and -18298), as the claim set's c0193 cites them.
+SEARS_OWN = 'Sears said it was "optimistic" about prospects for 1987.'
+SEARS_ANALYST = "Sears, Roebuck and Co's stock was downgraded one notch, said E.F. Hutton analyst Bernard Sosnick."
+SOSNICK_ASKED = "What did E.F. Hutton analyst Bernard Sosnick say about Sears' prospects for 1987?"
+
+
+def test_the_speaker_is_read_from_the_sentence_carrying_what_is_said():
+    from rag.verify import misattributed
+
+    claim = "E.F. Hutton analyst Bernard Sosnick said Sears was optimistic about its prospects for 1987."
+    # The analyst's own sentence shares more of the claim's words, but not what he is said to have said.
+    assert misattributed(claim, [SEARS_ANALYST, SEARS_OWN]) == "Sears"
+    assert misattributed("Bernard Sosnick said the stock was downgraded one notch.", [SEARS_ANALYST]) is None
+
+
+def test_a_claim_whose_answer_its_source_does_not_give_is_not_supported():
+    from rag.verify import answer_unstated
+
+    claim = "E.F. Hutton analyst Bernard Sosnick said Sears was optimistic about its prospects for 1987."
+    assert answer_unstated(claim, SOSNICK_ASKED, SEARS_ANALYST) == "optimistic"
+    claim = "E.F. Hutton analyst Bernard Sosnick said Sears was optimistic about its prospects."
+    support = LexicalEmbeddingScorer().score(claim, [SEARS_ANALYST], SOSNICK_ASKED.replace(" for 1987", ""))
+    assert not support.supported and "does not give: optimistic" in support.reason
+    # Controls: a source that gives the answer; a figure as the answer; a part of a hyphened word.
+    assert answer_unstated(claim, SOSNICK_ASKED, SEARS_OWN) == ""
+    shares = "Allied Domecq shares in London rose 4% by 1200 GMT, while Pernod shares in Paris slipped 1.2%."
+    asked = "How did Allied Domecq's shares react to talk of a Pernod Ricard takeover?"
+    assert answer_unstated("Pernod's shares in Paris fell 1.2%.", asked, shares) == ""
+    fifth = "The Conservative Party would cut the number of MPs by about one-fifth, Michael Howard has said."
+    asked = "By how much would the Conservatives cut the number of MPs?"
+    assert answer_unstated("Howard said the Tories would cut the number of MPs by a fifth.", asked, fifth) == ""

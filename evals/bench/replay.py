@@ -12,6 +12,11 @@ figures exactly (checked before any figure of the README was taken this way); a 
 to retrieval, evidence or the prompt makes the drafts stale, and then only a real run
 counts. Prints the aggregate and every question whose outcome changed.
 
+``--judge all`` (or ``narrow``) replays with the local model's veto on what the lexical
+checks accept (``RAG_JUDGE``): the judge is asked about the recorded drafts' sentences,
+so its end-to-end effect is measured without generating them again (the model is loaded
+for the judge only). The harness scores with the lexical checks either way.
+
 ``--without rescue,years,...`` also replays with each named rule switched off, one at a
 time (the ablation: what each rule buys or costs on the same drafts). Rules are switched
 off for answering only; the harness scores every variant with the full verifier.
@@ -36,6 +41,8 @@ from evals.bench.rgb_eval import rgb_home
 from evals.gold import load_suite
 from evals.runner import run_suite, score
 from rag.assistant import Assistant
+from rag.judge import LLMJudgeScorer
+from rag.llm import make_generator
 from rag.settings import Settings
 from rag.types import Evidence
 
@@ -73,6 +80,7 @@ RULES: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
     "left-open": _off(rag.verify, "left_open", None),
     "reversed-range": _off(rag.verify, "reversed_range", None),
     "another-subject": _off(rag.verify, "number_of_another", []),
+    "paired": _off(rag.verify, "paired_with_another", []),
     "added-detail": _off(rag.verify, "added_detail", ""),
     "agent": _off(rag.verify, "swapped_subject", None),
     "speaker": _off(rag.verify, "misattributed", None),
@@ -114,6 +122,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--size", type=int, default=-1, help="as archive_eval's --size (default: bbc 0, reuters 4000)")
     parser.add_argument("--split", default="all", help="only the dev or the test half of the records")
     parser.add_argument("--show", action="store_true", help="also list the answerable questions still abstaining")
+    parser.add_argument("--judge", default="off", choices=["off", "narrow", "all"], help="the LLM judge's veto")
     parser.add_argument("--without", default="", help=f"rules to switch off one at a time: {','.join(RULES)}")
     args = parser.parse_args(argv)
     data = json.loads(args.records.read_text())
@@ -130,8 +139,14 @@ def main(argv: list[str] | None = None) -> dict:
         Settings(home=home, llm="local"), generator=Replay({q: r["raw_answer"] for q, r in recorded.items()})
     )
     _memoised(assistant)
+    harness = assistant.scorer  # the lexical checks score every variant
+    if args.judge != "off":
+        settings = assistant.settings
+        assistant.scorer = LLMJudgeScorer(
+            harness, lambda: make_generator(settings), mode=args.judge, min_yes=settings.judge_min_yes
+        )
     items = [i for i in load_suite(suite, "" if args.split == "all" else args.split) if i.question in recorded]
-    run = score(run_suite(assistant, items), assistant.scorer)
+    run = score(run_suite(assistant, items), harness)
     # The recorded aggregate is of every record; with a split only the replayed half is shown.
     before = data["aggregate"] if len(items) == len(recorded) else {}
     print(f"{suite_name}: {len(items)} questions; " + ("recorded -> replayed" if before else "replayed"))
@@ -143,7 +158,8 @@ def main(argv: list[str] | None = None) -> dict:
         old = recorded[record.item.question]
         if old["metrics"].get("correct") != record.metrics.get("correct") or old["abstained"] != record.abstained:
             print(f"changed (correct {old['metrics'].get('correct')} -> {record.metrics.get('correct')}): "
-                  f"{record.item.question}\n  now: {record.answer[:300]}")  # fmt: skip
+                  f"{record.item.question}\n  now: {record.answer[:300]}"
+                  + (f"\n  why: {record.why}" if record.abstained else ""))  # fmt: skip
         elif args.show and record.item.answerable and record.abstained:
             print(f"abstains: {record.item.question}\n  draft: {record.raw_answer[:200]}\n  why: {record.why}")
     result = {"replayed": run.aggregate}
@@ -159,10 +175,10 @@ def main(argv: list[str] | None = None) -> dict:
             variant.search = assistant.search  # type: ignore[method-assign]
         with RULES[rule]():
             records = run_suite(variant, items)
-        aggregate = score(records, assistant.scorer).aggregate
+        aggregate = score(records, harness).aggregate
         result[f"without {rule}"] = aggregate
         print(f"{rule:18s} " + _row(aggregate, keys))
-    write(f"replay_{suite_name}", result)
+    write(f"replay_{suite_name}" + ("" if args.judge == "off" else f"_judge_{args.judge}"), result)
     return result
 
 
