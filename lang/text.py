@@ -119,7 +119,7 @@ def forms_of(text: str) -> set[str]:
     return {form for w in set(words(text)) for form in word_forms(w)}
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"“‘'(]*$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s|\n)\s*[\"“‘'(]*$")
 
 
 def opens_with_adverb(text: str, start: int, word: str) -> bool:
@@ -153,7 +153,10 @@ def first_name(text: str) -> str | None:
     found: list[str] = []
     for m in _WORD.finditer(text):
         token, cleaned = m.group(), _clean(m.group())
-        if token[0].isupper() and cleaned not in NOT_NAMES | TITLES and len(cleaned) > 1 and not cleaned.isdigit():
+        if (
+            token[0].isupper() and cleaned not in NOT_NAMES | TITLES and len(cleaned) > 1 and not cleaned.isdigit()
+            and not opens_with_adverb(text, m.start(), cleaned)  # "Almost a quarter of ..."
+        ):  # fmt: skip
             found.append(token)
         elif found:
             break

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from lang.en import FORECAST, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
-from lang.text import STOPWORDS, acronyms, base_form, first_name, fold, names, numbers, stem
+from lang.text import STOPWORDS, acronyms, base_form, first_name, fold, names, numbers, stem, word_forms
 from rag.names import name_in
 
 NEGATED_SPAN = 4  # how far after a negator to look for the word it denies (the first content word)
@@ -58,6 +58,11 @@ def _tokens(text: str) -> list[str]:
 
 def _around(tokens: list[str], i: int, width: int) -> set[str]:
     return {stem(t) for t in _beside(tokens, i, width) if t not in UNITS}
+
+
+def _words_around(tokens: list[str], i: int, width: int) -> list[str]:
+    """The words of :func:`_around` themselves, one each, to be compared by their forms."""
+    return list(dict.fromkeys(t for t in _beside(tokens, i, width) if t not in UNITS))
 
 
 def _beside(tokens: list[str], i: int, width: int) -> list[str]:
@@ -101,11 +106,17 @@ def unbound_numbers(claim: str, premises: Sequence[str], question: str = "") -> 
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or token in asked:
             continue
-        wanted = _around(claim_tokens, i, CLAIM_WINDOW)
+        wanted = [word_forms(w) for w in _words_around(claim_tokens, i, CLAIM_WINDOW)]
         if not wanted:
             continue
         best = max(
-            (len(wanted & _around(src, j, SOURCE_WINDOW)) for src in sources for j, t in enumerate(src) if t == token),
+            (
+                sum(bool(forms & held) for forms in wanted)
+                for src in sources
+                for j, t in enumerate(src)
+                if t == token
+                for held in [{f for w in _words_around(src, j, SOURCE_WINDOW) for f in word_forms(w)}]
+            ),
             default=None,
         )
         if best is not None and best < len(wanted) / 2:

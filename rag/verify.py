@@ -36,6 +36,7 @@ from lang.text import (
     names,
     numbers,
     numbers_missing,
+    opens_with_adverb,
     stem,
     strip_markers,
     word_forms,
@@ -242,7 +243,11 @@ def named_by_its_last_word(part: str, question: str, text: str) -> bool:
             for i, (start, _, word) in enumerate(spans):
                 if word != parts[-1] or not text[start].isupper():
                     continue  # the name's last word, as a name ("Portable", not "portable")
-                if i and text[spans[i - 1][0]].isupper() and spans[i - 1][2] not in {part} | NOT_NAMES | TITLES:
+                before_start, _, before = spans[i - 1] if i else (0, 0, "")
+                if (
+                    i and text[before_start].isupper() and before not in {part} | NOT_NAMES | TITLES
+                    and not opens_with_adverb(text, before_start, before)  # "Instead, Eastwood took ..."
+                ):  # fmt: skip
                     return False  # another name's last word
                 seen = True
             if seen:

@@ -27,6 +27,14 @@ def test_a_number_said_of_something_else_is_not_bound():
     assert unbound_numbers("BA made a pre-tax profit of £75m ($141m) in the quarter.", [BA], BA_QUESTION) == []
 
 
+def test_words_beside_a_number_are_matched_by_their_forms():
+    """Read from the claim set's dev half (c0075): "won" in the claim, "winning" in the source."""
+    source = "Instead, Eastwood took his second Oscar for best director after winning for Unforgiven in 1993."
+    claim = "Eastwood won his second Oscar, having first won it for Unforgiven in 1993."
+    assert unbound_numbers(claim, [source]) == []
+    assert unbound_numbers("Eastwood lost a Bafta for Unforgiven in 1993.", [source]) == ["1993"]
+
+
 def test_a_number_from_another_sentence_of_the_article_is_not_bound():
     sales = "TimeWarner said fourth quarter sales rose 2% to $11.1bn from $10.9bn."
     aol = "However, the company said AOL's underlying profit before exceptional items rose 8%."

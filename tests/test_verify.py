@@ -336,6 +336,21 @@ def test_a_sentence_opening_adverb_is_no_name():
     assert names("Rubio arrived nearly late.") == {"rubio"}
 
 
+def test_an_opening_adverb_is_neither_a_subject_nor_another_name():
+    """Read from the claim set's dev half (c0150, c0075)."""
+    from lang.text import first_name
+    from rag.verify import named_by_its_last_word
+
+    assert first_name("Almost a quarter of those with broadband have players, compared to 9%.") is None
+    assert first_name("Nearly a quarter of Americans own MP3 players.") == "Americans"
+    eastwood = "Instead, Eastwood took his second Oscar for best director after winning for Unforgiven in 1993."
+    asked = "How many best director Oscars has Clint Eastwood won?"
+    assert named_by_its_last_word("clint", asked, eastwood)
+    assert named_by_its_last_word("clint", asked, " " + eastwood)  # after the passage's other text
+    # Control: another name before the last word is another person.
+    assert not named_by_its_last_word("clint", asked, "Instead, Scott Eastwood took the prize.")
+
+
 def test_a_name_may_be_clipped_or_given_by_its_people():
     source = [ev("Baker declined to say whether Reagan would reappoint Volcker as chairman of the Federal Reserve.")]
     text = "Baker declined to say if Reagan would reappoint Volcker as Fed chairman [1]."
