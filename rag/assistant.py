@@ -193,8 +193,8 @@ class Assistant:
 
     # -- questions ------------------------------------------------------------------
 
-    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
-        """Ranked passages for ``query``; no LLM is called."""
+    def search(self, query: str | Asked, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        """Ranked passages for ``query`` (a question, or one already read: :class:`Asked`); no LLM is called."""
         self._fresh()
         if not self._synced:
             self._keyword_in_step()
@@ -264,7 +264,7 @@ class Assistant:
         asked = Asked.of(question)
         # Text that speaks to an assistant is blanked before anything reads the passages:
         # it is never a source, nor the context a claim is verified against.
-        passages = [replace(p, text=mask_instructions(p.text)) for p in self.search(question, filters=filters)]
+        passages = [replace(p, text=mask_instructions(p.text)) for p in self.search(asked, filters=filters)]
         best = max((p.score for p in passages), default=0.0)
         evidence = select_evidence(asked, passages, self.embedder, self.settings.evidence_sentences)
         timings.retrieve = time.perf_counter() - began

@@ -94,12 +94,15 @@ def agreement(answers: Sequence[set[str]], articles: Sequence[str]) -> list[floa
     return [max((len(givers[a]) for a in found), default=0) / top for found in answers]
 
 
-def rerank(question: str, candidates: Sequence[Passage], weights: Weights = DEFAULT_WEIGHTS) -> list[Passage]:
-    """``candidates`` (best first, as fused) in reranked order; their scores are unchanged."""
-    asked = Asked.of(question)
+def rerank(question: str | Asked, candidates: Sequence[Passage], weights: Weights = DEFAULT_WEIGHTS) -> list[Passage]:
+    """``candidates`` (best first, as fused) in reranked order; their scores are unchanged.
+
+    ``question`` may come already read (:class:`Asked`, as the assistant passes it).
+    """
+    asked = question if isinstance(question, Asked) else Asked.of(question)
     if asked.kind is None:  # an open question ("What did X say?"): nothing to add to the fusion
         return list(candidates)
-    question_terms = terms(question)
+    question_terms = terms(asked.text)
     read = [_read(asked, question_terms, p.text, weights) for p in candidates]
     agreed = agreement([answers for _, answers in read], [p.article_id for p in candidates])
     scored = []

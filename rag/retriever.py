@@ -12,6 +12,7 @@ from index.keyword import KeywordIndex
 from index.similarity import Fingerprint
 from index.store import ChunkStore
 from index.types import Passage
+from rag.answer_kind import Asked
 from rag.fusion import RRF_K, rrf
 from rag.rerank import DEFAULT_WEIGHTS, Weights, rerank
 
@@ -55,8 +56,8 @@ class VectorRetriever:
         self.store = store
         self.embedder = embedder
 
-    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
-        vector = self.embedder.embed([query])[0]
+    def retrieve(self, query: str | Asked, k: int, filters: Filters | None = None) -> list[Passage]:
+        vector = self.embedder.embed([query.text if isinstance(query, Asked) else query])[0]
         return self.store.query(vector, k, where=(filters or Filters()).where())
 
 
@@ -117,8 +118,9 @@ class HybridRetriever:
         self.embedder = embedder
         self.pool = pool
 
-    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
-        ranked = self.fused(query, k, filters)
+    def retrieve(self, query: str | Asked, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The ``k`` best passages; ``query`` may come already read (:class:`Asked`)."""
+        ranked = self.fused(query.text if isinstance(query, Asked) else query, k, filters)
         if self.reranking:
             n = self._pool_size(k)
             ranked = rerank(query, ranked[:n], self.weights) + ranked[n:]

@@ -327,3 +327,20 @@ def test_a_draft_citing_the_sentence_beside_the_answer_gets_the_sentence_that_ho
 
 def test_the_source_sentence_stands_in_by_default():
     assert Settings().rescue
+
+
+def test_the_question_is_read_once_per_answer(fake_assistant, sample_dir, monkeypatch):
+    """Retrieval, reranking, evidence, verification and rescue share one :class:`Asked` (issue #13, item 9)."""
+    from rag.answer_kind import Asked
+
+    assistant = fake_assistant()
+    assistant.ingest([sample_dir])
+    question = "Who is Witkoff set to meet in France?"
+    n = source_number(assistant, question, "Witkoff is set to meet French President Emmanuel Macron")
+    assistant.generator.replies.append(f"Witkoff is set to meet French President Emmanuel Macron [{n}].")
+    read = []
+    original = Asked.of.__func__
+    monkeypatch.setattr(Asked, "of", classmethod(lambda cls, text: read.append(text) or original(cls, text)))
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert read == [question]

@@ -40,8 +40,9 @@ class KeywordOnly:
     def __init__(self, store: ChunkStore, keyword: KeywordIndex) -> None:
         self.store, self.keyword = store, keyword
 
-    def retrieve(self, query: str, k: int, filters=None):
-        ids = [i for i, _ in self.keyword.search(query, k)]
+    def retrieve(self, query, k: int, filters=None):
+        """``query``: a question, or one already read (``rag.answer_kind.Asked``)."""
+        ids = [i for i, _ in self.keyword.search(getattr(query, "text", query), k)]
         return self.store.passages(ids, [0.0] * 384)
 
 
