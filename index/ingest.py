@@ -144,7 +144,7 @@ class Ingestor:
         keyword: KeywordIndex | None = None,
         fields: FieldMap | None = None,
         skip_near_duplicates: bool = True,
-        batch_chunks: int = 256,
+        batch_chunks: int = 1024,
         committed: Callable[[], None] | None = None,
     ) -> None:
         self.batch_chunks = batch_chunks

@@ -50,7 +50,7 @@ class Settings(BaseSettings):
         default=60.0, ge=0, description="Seconds a writer waits for another one on the embedded index."
     )
     ingest_batch_chunks: int = Field(
-        default=256, ge=1, description="Chunks embedded and committed together; a killed ingest keeps every batch."
+        default=1024, ge=1, description="Chunks embedded and committed together; a killed ingest keeps every batch."
     )
     embed_model_path: Path | None = Field(
         default=None, description="A sentence-transformers model folder; default: the bundled all-MiniLM-L6-v2."
