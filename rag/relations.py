@@ -56,13 +56,14 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-def _around(tokens: list[str], i: int, width: int) -> set[str]:
-    return {stem(t) for t in _beside(tokens, i, width) if t not in UNITS}
-
-
 def _words_around(tokens: list[str], i: int, width: int) -> list[str]:
-    """The words of :func:`_around` themselves, one each, to be compared by their forms."""
+    """The words beside the number at ``i`` (:func:`_beside`), units left out, each once."""
     return list(dict.fromkeys(t for t in _beside(tokens, i, width) if t not in UNITS))
+
+
+def _around(tokens: list[str], i: int, width: int) -> set[str]:
+    """The stems of :func:`_words_around`."""
+    return {stem(t) for t in _words_around(tokens, i, width)}
 
 
 def _beside(tokens: list[str], i: int, width: int) -> list[str]:
@@ -159,6 +160,13 @@ QUALIFIERS = frozenset(["for", "in", "at", "among"])  # "17 February for home cu
 QUALIFIER_SPAN = 4  # words after a figure in which its qualifier can stand
 
 
+def _qualifier_at(tokens: list[str], k: int) -> tuple[str, str] | None:
+    """The preposition at ``k`` and the content word after it ("for", "businesses"); None
+    when no word, or a figure, follows."""
+    head = next((w for w in tokens[k + 1 : k + 4] if w not in STOPWORDS), "")
+    return (tokens[k], head) if head and not head[0].isdigit() else None
+
+
 def _qualified(tokens: list[str], i: int) -> tuple[str, str] | None:
     """The qualifier after the figure at ``i`` ("1 April for businesses" -> ("for", "businesses")).
 
@@ -169,8 +177,7 @@ def _qualified(tokens: list[str], i: int) -> tuple[str, str] | None:
         if tokens[k][0].isdigit():
             return None
         if tokens[k] in QUALIFIERS:
-            head = next((w for w in tokens[k + 1 : k + 4] if w not in STOPWORDS), "")
-            return (tokens[k], head) if head and not head[0].isdigit() else None
+            return _qualifier_at(tokens, k)
     return None
 
 
@@ -186,26 +193,24 @@ def paired_with_another(claim: str, premises: Sequence[str], question: str = "")
     another figure there. The question's numbers are exempt.
     """
     plain = _every_token(claim)
-    words = set(plain)
-    ours = {q for k, p in enumerate(plain) if p in QUALIFIERS for q in [_qualified(plain, k - 1)] if q}
+    ours = {q for k, p in enumerate(plain) if p in QUALIFIERS and (q := _qualifier_at(plain, k))}
     if not ours:
         return []
-    asked = numbers(question)
-    sources = [_every_token(p) for p in premises]
+    claim_words = set(plain)
+    # Each cited sentence's figures by position, with the qualifier after each.
+    sources = [
+        (src, {g: _qualified(src, g) for g, u in enumerate(src) if u[0].isdigit()})
+        for src in map(_every_token, premises)
+    ]
     out = []
-    for number in sorted(numbers(claim) - asked):
+    for number in sorted(numbers(claim) - numbers(question)):
         verdicts = []
-        for src in sources:
-            for j, t in enumerate(src):
-                if t != number:
-                    continue
-                theirs = _qualified(src, j)
-                others = {
-                    _qualified(src, g) for g, u in enumerate(src) if u[0].isdigit() and u != number and g != j
-                } - {None}
+        for src, qualified in sources:
+            others = {q for g, q in qualified.items() if q and src[g] != number}
+            for theirs in (q for g, q in qualified.items() if src[g] == number):
                 verdicts.append(
                     theirs is not None
-                    and theirs[1] not in words
+                    and theirs[1] not in claim_words
                     and any(q in ours and q[0] == theirs[0] for q in others)
                 )
         if verdicts and all(verdicts):
