@@ -36,7 +36,10 @@ TITLES = frozenset(
     ukrainian american russian french british german chinese japanese european israeli iranian""".split()
 )
 
-_WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
+# A dotted initialism is one word, however spaced: "U.S.", "U. S." and "US" are all "us"
+# (a wire story's "U.S." and the BBC's "US" meet; "U" and "S" alone mean nothing).
+_INITIALISM = r"\b[A-Z]\.(?:[ ]?[A-Z]\.)+"
+_WORD = re.compile(rf"{_INITIALISM}|[\w][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # A run of markers with the spaces before them: " [1]", " [1][3]", " [1, 3] [4]".
@@ -61,6 +64,8 @@ def fold(text: str) -> str:
 
 
 def _clean(word: str) -> str:
+    if "." in word:  # an initialism
+        return fold(word.replace(".", "").replace(" ", ""))
     word = fold(word).replace("’", "'")
     return word[:-2] if word.endswith("'s") else word.strip("'-")
 

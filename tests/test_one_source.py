@@ -121,6 +121,25 @@ def test_a_relation_word_meets_its_irregular_forms_and_not_another_word():
     assert unspoken_relation("Anna Berg's sister is Maria Lopez.", asked, "Anna Berg's sons met Lopez.") == ["sister"]
 
 
+def test_a_dotted_initialism_is_one_word_however_it_is_spaced():
+    """The model wrote "U. S. Open" for the question's "U.S. Open"; the story says "US Open".
+    Read letter by letter, "u" and "s" were relation words no article speaks of, and three
+    true RGB answers (Raducanu, Thiem, Medvedev) abstained."""
+    from lang.text import names, words
+    from rag.verify import off_subject, unspoken_relation
+
+    assert words("the U.S. Open") == words("the U. S. Open") == words("the US Open") == ["the", "us", "open"]
+    assert words("Washington D.C. said") == ["washington", "dc", "said"]
+    assert "us" in names("U.S. officials met") and words("Plan B. Then") == ["plan", "b", "then"]
+    asked = Asked.of("Who won the women's singles U.S. Open in 2021?")
+    claim = "Emma Raducanu won the women's singles U. S. Open in 2021."
+    story = "Emma Raducanu won the 2021 US Open women's singles title by defeating Leylah Fernandez."
+    assert unspoken_relation(claim, asked, story) == [] and off_subject(asked, story) == []
+    # "US Open" is now a name the question is about: a story of another tournament is off subject.
+    assert asked.subjects == {"us", "open"}
+    assert off_subject(asked, "Emma Raducanu won the 2021 Wimbledon women's singles title.") == ["open", "us"]
+
+
 def test_a_score_is_no_relation_word():
     """ "their 18-17 win" is not unspoken where the story's title writes "England 17-18 France"
     (BBC dev): a figure is the number checks' to read."""
