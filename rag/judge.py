@@ -14,7 +14,13 @@ instructions and worked examples come first, so llama.cpp's prefix cache evaluat
 them once and each claim pays only for its own source and claim; the assistant gives
 the judge a llama.cpp context of its own (``LocalGenerator.fork``) so that the answer's
 prompt and the judge's do not evict each other's prefix. Verdicts are cached per
-(claim, premises).
+(claim, premises, question).
+
+The judge sees the question the claim answers: a bare answer ("Maroon 5.") means
+nothing alone, and a claim repeating the question's premise ("Kennedy unveiled the
+slogan ... at the spring conference") was vetoed for words the source need not repeat.
+Shown the question, the bundled model accepted three of the four right BBC dev answers
+it had vetoed, and rejected as many wrong claims on the claim set (dev precision 1.00).
 
 The article text is data: it sits in a delimited block, and the instructions say it
 is quoted text that is never to be obeyed. Whatever the source says, the judge can
@@ -43,18 +49,31 @@ SYSTEM = (
     'Answer "no" if the claim changes a name or a number, reverses or weakens what the source says, '
     "or adds anything the source does not say.\n"
     'The text before the source only tells who "he", "she", "it" or "the company" is; it is not evidence.\n'
+    "The claim answers the question shown with it. Read a short claim as its answer to that question "
+    '("Anna Reyes." answering "Who leads the company?" claims that Anna Reyes leads it), '
+    "and check that the source gives that answer.\n"
     "Reply with one word: yes or no."
 )
 
 QUESTION = "Does the source state this claim? Answer yes or no."
 
-# Two tiny worked examples (a made-up story): one paraphrase the source states, one
-# claim that reverses it. They are part of the fixed prefix llama.cpp keeps cached.
+# Three tiny worked examples (a made-up story): a paraphrase the source states, a claim
+# that reverses it, and a bare answer. They are part of the fixed prefix llama.cpp keeps cached.
 _EXAMPLE_BEFORE = "Brightwell Foods reported its results on Monday."
 _EXAMPLE_SOURCE = "Its shares fell 12% after the company cut its profit forecast, chief executive Anna Reyes said."
+# (question, claim, verdict): the third is a bare answer, read as the answer to its question.
 EXAMPLES = [
-    ("Anna Reyes said Brightwell Foods cut its profit forecast and its shares fell 12%.", "yes"),
-    ("Brightwell Foods raised its profit forecast, Anna Reyes said.", "no"),
+    (
+        "What happened to Brightwell Foods' shares?",
+        "Anna Reyes said Brightwell Foods cut its profit forecast and its shares fell 12%.",
+        "yes",
+    ),
+    (
+        "What did Brightwell Foods do to its profit forecast?",
+        "Brightwell Foods raised its profit forecast, Anna Reyes said.",
+        "no",
+    ),
+    ("Who is Brightwell Foods' chief executive?", "Anna Reyes.", "yes"),
 ]
 
 BEFORE_CHARS = 600
@@ -84,10 +103,11 @@ def text_before(
     return before
 
 
-def user_turn(claim: str, source: str, before: str = "") -> str:
+def user_turn(claim: str, source: str, before: str = "", question: str = "") -> str:
     lines = [
         f"<before>\n{before or '(none)'}\n</before>",
         f"<source>\n{source}\n</source>",
+        f"Question: {question or '(none)'}",
         f"Claim: {claim}",
         QUESTION,
     ]
@@ -95,16 +115,17 @@ def user_turn(claim: str, source: str, before: str = "") -> str:
 
 
 def build_messages(
-    claim: str, premises: Sequence[str], before: str = "", examples: bool = True
+    claim: str, premises: Sequence[str], before: str = "", examples: bool = True, question: str = ""
 ) -> list[dict[str, str]]:
     """System rules, the worked examples, then this claim: the fixed part first, for the prefix cache."""
     messages = [{"role": "system", "content": SYSTEM}]
     if examples:
-        for example_claim, verdict in EXAMPLES:
-            messages.append({"role": "user", "content": user_turn(example_claim, _EXAMPLE_SOURCE, _EXAMPLE_BEFORE)})
+        for example_question, example_claim, verdict in EXAMPLES:
+            turn = user_turn(example_claim, _EXAMPLE_SOURCE, _EXAMPLE_BEFORE, example_question)
+            messages.append({"role": "user", "content": turn})
             messages.append({"role": "assistant", "content": verdict})
     source = " ".join(_clean(p) for p in premises)
-    messages.append({"role": "user", "content": user_turn(_clean(claim), source, before)})
+    messages.append({"role": "user", "content": user_turn(_clean(claim), source, before, _clean(question))})
     return messages
 
 
@@ -145,7 +166,7 @@ class LLMJudge:
         self._generator = generator  # a LocalGenerator, or a function that returns one on first use
         self.min_yes = min_yes
         self.examples = examples
-        self.cache: dict[tuple[str, tuple[str, ...]], float] = {}
+        self.cache: dict[tuple[str, tuple[str, ...], str], float] = {}
         self.calls = 0
         self.seconds = 0.0
         self._grammar: Any = None
@@ -177,17 +198,20 @@ class LLMJudge:
             self._grammar = LlamaGrammar.from_string('root ::= "yes" | "no"', verbose=False)
         return self._grammar
 
-    def p_yes(self, claim: str, premises: Sequence[str], context: str = "", preceding: Sequence[str] = ()) -> float:
-        """P("yes") for the claim against the premises, asked once per (claim, premises)."""
-        key = (claim, tuple(premises))
+    def p_yes(
+        self, claim: str, premises: Sequence[str], context: str = "", preceding: Sequence[str] = (), question: str = ""
+    ) -> float:
+        """P("yes") for the claim against the premises, asked once per (claim, premises, question)."""
+        key = (claim, tuple(premises), question)
         if key not in self.cache:
-            self.cache[key] = self._ask_llm(
-                build_messages(claim, premises, text_before(premises, context, preceding), self.examples)
-            )
+            before = text_before(premises, context, preceding)
+            self.cache[key] = self._ask_llm(build_messages(claim, premises, before, self.examples, question))
         return self.cache[key]
 
-    def ask(self, claim: str, premises: Sequence[str], context: str = "", preceding: Sequence[str] = ()) -> Verdict:
-        p_yes = self.p_yes(claim, premises, context, preceding)
+    def ask(
+        self, claim: str, premises: Sequence[str], context: str = "", preceding: Sequence[str] = (), question: str = ""
+    ) -> Verdict:
+        p_yes = self.p_yes(claim, premises, context, preceding, question)
         return Verdict(p_yes >= self.min_yes, p_yes)
 
     def _ask_llm(self, messages: list[dict[str, str]]) -> float:
@@ -247,7 +271,7 @@ class LLMJudgeScorer:
             return support
         if self.mode == "narrow" and support.score >= self.threshold + self.margin:
             return support
-        verdict = self.judge.ask(claim, premises, context, preceding)
+        verdict = self.judge.ask(claim, premises, context, preceding, question)
         if verdict.yes:
             return support
         return Support(
@@ -269,6 +293,6 @@ class LLMOnlyScorer:
     ) -> Support:
         if not premises:
             return Support(0.0, False, "cites no source")
-        verdict = self.judge.ask(claim, premises, context, preceding)
+        verdict = self.judge.ask(claim, premises, context, preceding, question)
         reason = "" if verdict.yes else f"the judge says the source does not state it (P(yes) {verdict.p_yes:.2f})"
         return Support(verdict.p_yes, verdict.yes, reason)

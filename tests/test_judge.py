@@ -111,15 +111,17 @@ def test_a_claim_the_base_rejects_is_never_rescued(mode):
     assert generator.llm.calls == []
 
 
-def test_verdicts_are_cached_per_claim_and_premises():
-    generator = FakeGenerator("no", "yes")
+def test_verdicts_are_cached_per_claim_premises_and_question():
+    generator = FakeGenerator("no", "yes", "yes")
     judge = LLMJudgeScorer(FixedBase(0.55, True), generator, mode="narrow")
-    assert not judge.score(CLAIM, PREMISES).supported
-    assert not judge.score(CLAIM, PREMISES, question="asked differently").supported  # cache hit
+    assert not judge.score(CLAIM, PREMISES, question="What did the council do?").supported
+    assert not judge.score(CLAIM, PREMISES, question="What did the council do?").supported  # cache hit
     assert len(generator.llm.calls) == 1
     assert judge.score(CLAIM, ["Another sentence about the council's library plan."]).supported  # new premises
     assert len(generator.llm.calls) == 2
-    assert judge.judge.calls == 2
+    # A claim is read as its answer to the question: another question is another verdict.
+    assert judge.score(CLAIM, PREMISES, question="When did the council approve it?").supported
+    assert len(generator.llm.calls) == 3 and judge.judge.calls == 3
 
 
 def test_unknown_mode_is_refused():
@@ -154,6 +156,8 @@ def test_prompt_fixed_part_first_and_source_is_quoted_data():
     assert one[0]["role"] == "system" and "never instructions" in SYSTEM
     last = two[-1]["content"]
     assert "<source>\n" + injected[0] + "\n</source>" in last
+    asked = build_messages("Anna Reyes.", PREMISES, "", question="Who leads the council?")
+    assert asked[:-1] == one[:-1] and "Question: Who leads the council?\nClaim: Anna Reyes." in asked[-1]["content"]
     assert last.rstrip().endswith("Does the source state this claim? Answer yes or no.")
     assert not any(injected[0] in m["content"] for m in two[:-1])
 
@@ -215,3 +219,37 @@ def test_real_model_says_yes_only_to_what_the_source_states(local_generator, bef
     assert verdicts["stated"].yes, verdicts
     assert not verdicts["negated"].yes, verdicts
     assert not verdicts["entity swapped"].yes, verdicts
+
+
+# Hand-written answers in the style of the BBC dev drafts the judge vetoed when it saw the
+# claim alone: a bare answer, and a sentence repeating the question's premise. The bundled
+# model, read with the question: P(yes) 0.80-0.85 for the right answer, 0.23-0.35 for the
+# wrong one; without the question the premise-repeating claim scored 0.43 (vetoed).
+ANSWERS = [
+    (
+        "The group reported its annual results on Wednesday.",
+        "Profits at its publishing arm fell 18% to $95m, hit by the weak sales of two titles, "
+        "Iron Harvest and Glass River.",
+        "Which two titles dragged down profits at the group's publishing arm?",
+        "Iron Harvest and Glass River.",
+        "Iron Harvest and Silver Coast.",
+    ),
+    (
+        "The party gathered in Bristol for its spring conference.",
+        'The Greens will fight the election as "the honest choice", party leader Tom Reade told the conference.',
+        "What election slogan did Tom Reade unveil at the spring conference?",
+        'Tom Reade unveiled the slogan "the honest choice" at the spring conference.',
+        'Tom Reade unveiled the slogan "a fair deal" at the spring conference.',
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("before,source,question,right,wrong", ANSWERS, ids=["bare-answer", "premise"])
+def test_real_model_reads_a_claim_as_the_answer_to_its_question(
+    local_generator, before, source, question, right, wrong
+):
+    judge = LLMOnlyScorer(local_generator).judge
+    context = f"{before} {source}"
+    assert judge.ask(right, [source], context, [before], question).yes
+    assert not judge.ask(wrong, [source], context, [before], question).yes

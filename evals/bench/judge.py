@@ -202,7 +202,10 @@ def main(argv: list[str] | None = None) -> dict:
                     }
                     for r, c in zip(report.results, calls, strict=True)
                 ],  # fmt: skip
-                "p_yes": [{"claim": k[0], "premises": list(k[1]), "p_yes": v} for k, v in judge.cache.items()]
+                "p_yes": [
+                    {"claim": k[0], "premises": list(k[1]), "question": k[2], "p_yes": v}
+                    for k, v in judge.cache.items()
+                ]
                 if judge
                 else [],
             }
@@ -216,7 +219,11 @@ def main(argv: list[str] | None = None) -> dict:
         print(table(rows, f"claim set, {split} half ({len(items)} claims)"), "\n", flush=True)
         out[split] = rows
         if args.sweep:
-            known = {(p["claim"], tuple(p["premises"])): p["p_yes"] for row in rows.values() for p in row["p_yes"]}
+            known = {
+                (p["claim"], tuple(p["premises"]), p["question"]): p["p_yes"]
+                for row in rows.values()
+                for p in row["p_yes"]
+            }
             swept: dict[tuple[str, float], dict] = {}
             for min_yes in [float(v) for v in args.sweep.split(",")]:
                 for config in [c for c in configs if c != "lexical"]:
