@@ -38,8 +38,8 @@ TITLES = frozenset(
 
 # A dotted initialism is one word, however spaced: "U.S.", "U. S." and "US" are all "us"
 # (a wire story's "U.S." and the BBC's "US" meet; "U" and "S" alone mean nothing).
-_INITIALISM = r"\b[A-Z]\.(?:[ ]?[A-Z]\.)+"
-_WORD = re.compile(rf"{_INITIALISM}|[\w][\w'’-]*", re.UNICODE)
+INITIALISM = r"\b[A-Z]\.(?:[ ]?[A-Z]\.)+"
+_WORD = re.compile(rf"{INITIALISM}|[\w][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # A run of markers with the spaces before them: " [1]", " [1][3]", " [1, 3] [4]".
@@ -63,9 +63,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+def fold_initialism(token: str) -> str:
+    """A token folded, an :data:`INITIALISM` run together: "U. S." -> "us"."""
+    return fold(token.replace(".", "").replace(" ", "")) if "." in token and token[0].isalpha() else fold(token)
+
+
 def _clean(word: str) -> str:
     if "." in word:  # an initialism
-        return fold(word.replace(".", "").replace(" ", ""))
+        return fold_initialism(word)
     word = fold(word).replace("’", "'")
     return word[:-2] if word.endswith("'s") else word.strip("'-")
 

@@ -19,7 +19,19 @@ import re
 from collections.abc import Sequence
 
 from lang.en import FORECAST, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
-from lang.text import STOPWORDS, acronyms, base_form, first_name, fold, names, numbers, stem, word_forms
+from lang.text import (
+    INITIALISM,
+    STOPWORDS,
+    acronyms,
+    base_form,
+    first_name,
+    fold,
+    fold_initialism,
+    names,
+    numbers,
+    stem,
+    word_forms,
+)
 from rag.names import name_in
 
 NEGATED_SPAN = 4  # how far after a negator to look for the word it denies (the first content word)
@@ -38,7 +50,17 @@ def _stem(word: str) -> str:
     return stem(base_form(word))
 
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d][\w'’-]*")
+# Matched before folding, so that "U.S." (an initialism) is the one word "us" as the
+# rest of the verifier reads it (lang.text), not the letters "u" and "s".
+_TOKEN = re.compile(rf"{INITIALISM}|\d+(?:[.,]\d+)*|[^\W\d][\w'’-]*")
+_PLAIN = re.compile(rf"{INITIALISM}|[\w'’]+")
+
+
+def _folded(pattern: re.Pattern[str], text: str) -> list[str]:
+    """The folded matches of ``pattern`` in ``text``, in order, initialisms run together."""
+    return [fold_initialism(m.group()) for m in pattern.finditer(text)]
+
+
 CLAIM_WINDOW = 3  # content words either side of a number in the claim
 SOURCE_WINDOW = 6  # ... and in the source, which says more around it
 
@@ -46,8 +68,7 @@ SOURCE_WINDOW = 6  # ... and in the source, which says more around it
 def _tokens(text: str) -> list[str]:
     """Folded content tokens in order; numbers kept whole ("4.88", "11.1") without separators."""
     out = []
-    for m in _TOKEN.finditer(fold(text)):
-        token = m.group()
+    for token in _folded(_TOKEN, text):
         if token[0].isdigit():
             out.append(token.replace(",", ""))
         elif token not in STOPWORDS and len(token) > 1:
@@ -248,7 +269,7 @@ def forecast_as_fact(claim: str, premises: Sequence[str]) -> list[str]:
 
 def _every_token(text: str) -> list[str]:
     """Folded words, stopwords kept ("could", "may"), and numbers whole ("2.5", "1669000")."""
-    return [m.group().replace(",", "") if m.group()[0].isdigit() else m.group() for m in _TOKEN.finditer(fold(text))]
+    return [t.replace(",", "") if t[0].isdigit() else t for t in _folded(_TOKEN, text)]
 
 
 def _denied(tokens: list[str]) -> set[str]:
@@ -262,7 +283,7 @@ def _denied(tokens: list[str]) -> set[str]:
 
 
 def _plain(text: str) -> list[str]:
-    return re.findall(r"[\w'’]+", fold(text))
+    return _folded(_PLAIN, text)
 
 
 def polarity_conflict(claim: str, carrier: str) -> str | None:

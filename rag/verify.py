@@ -664,11 +664,11 @@ def swapped_subject(claim: str, asked: Asked) -> str | None:
     if not asked.agent:
         return None
     act = asked.act[:4]  # "sack" meets "sacked", as in unspoken_relation
-    tokens = re.findall(r"[\w'’-]+", strip_markers(claim))
-    at = next((i for i, t in enumerate(tokens) if fold(t)[:4] == act), None)
+    text = strip_markers(claim)
+    at = next((start for start, _, word in word_spans(text) if word[:4] == act), None)
     if at is None:
         return None
-    before = names(" ".join(tokens[:at]))
+    before = names(text[:at])
     if before and not any(name_in(a, names(claim)) for a in asked.agent):
         return first_name(claim) or sorted(before)[0]
     return None

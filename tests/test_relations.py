@@ -148,3 +148,11 @@ def test_a_forecast_figure_is_not_a_fact():
     assert (
         forecast_as_fact("Reserves totalled 69 billion dlrs.", ["The reserves totalled about 69 billion dlrs."]) == []
     )
+
+
+def test_a_dotted_initialism_is_one_word_beside_a_figure():
+    # Wire copy writes "U.S.", an answer "US": both are the word "us", not the letters
+    # "u" and "s", so the qualifier "for U.S. customers" is the claim's "for US customers".
+    source = "The fees start on 17 February for U.S. customers and 1 April for businesses."
+    assert paired_with_another("The fees start for US customers on 1 April.", [source]) == ["1"]
+    assert paired_with_another("The fees start for US customers on 17 February.", [source]) == []
