@@ -26,7 +26,22 @@ OPPOSITES = [
     ("hire hired", "fire fired sack sacked"),
     ("suspend suspended suspends", "fire fired sack sacked dismiss dismissed"),
     ("upgrade upgraded upgrades", "downgrade downgraded downgrades"),
+    ("praise praised praises", "criticise criticised criticises criticize criticized condemn condemned attacked"),
+    # A nomination is not the award, a bid not the purchase.
+    ("won win wins winning", "nominated nomination nominations shortlisted"),
+    ("buy bought buys acquire acquired", "bid bids proposal proposed offer offered"),
 ]
+
+# event-mismatch: words that make what follows a possibility, a plan or a report, not
+# an event ("could unveil plans to demerge its film unit"): a claim stating it as done
+# ("has demerged") is not stated by it. Same shape as NEGATORS: each hedges the first
+# content word after it.
+HEDGES = frozenset(
+    """could might may would plan plans planned planning propose proposes proposed proposal considering
+    consider considers mulling weighing expected expects likely unlikely possible possibly reportedly
+    rumoured rumored intend intends intended aims aiming hopes hoping seeking seeks talks""".split()
+)
+HEDGED_SPAN = 4  # how far after a hedge to look for the word it hedges
 
 # negation: what a source leaves open ("He declined to say if the ceiling should be
 # raised") is not stated by it ("He said the ceiling should be raised").

@@ -107,6 +107,13 @@ def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
     return getAllLemmas(word)
 
 
+def is_verb_form(word: str) -> bool:
+    """Whether a folded word can be a verb ("sold", "united"; not "sales", "new"); a word the
+    tables do not know ("demerge", not "a340") may be one."""
+    lemmas = _lemmas(word)
+    return bool(lemmas.get("VERB")) if lemmas else word.isalpha()
+
+
 def base_form(word: str) -> str:
     """A folded word's verb lemma when it has one ("thought" -> "think", "fell" -> "fall",
     "won" -> "win"), else the word."""
@@ -145,12 +152,18 @@ def opens_with_adverb(text: str, start: int, word: str) -> bool:
     return "ADV" in kinds and not kinds.keys() & {"NOUN", "PROPN", "VERB"}
 
 
+def capitalised(token: str) -> bool:
+    """Whether a word is written as a name: "Ryanair", and a brand's camel case ("easyJet",
+    "eBay", "iPod") that opens in lower case."""
+    return token[0].isupper() or (token[0].islower() and any(c.isupper() for c in token[1:]))
+
+
 def names(text: str) -> set[str]:
     """Folded capitalised words that look like names (not sentence-initial function words or adverbs)."""
     found = set()
     for m in _WORD.finditer(text):
         token = m.group()
-        if token[0].isupper():
+        if capitalised(token):
             cleaned = _clean(token)
             if cleaned not in NOT_NAMES and len(cleaned) > 1 and not opens_with_adverb(text, m.start(), cleaned):
                 found.add(cleaned)
@@ -164,7 +177,7 @@ def first_name(text: str) -> str | None:
     for m in _WORD.finditer(text):
         token, cleaned = m.group(), _clean(m.group())
         if (
-            token[0].isupper() and cleaned not in NOT_NAMES | TITLES and len(cleaned) > 1 and not cleaned.isdigit()
+            capitalised(token) and cleaned not in NOT_NAMES | TITLES and len(cleaned) > 1 and not cleaned.isdigit()
             and not opens_with_adverb(text, m.start(), cleaned)  # "Almost a quarter of ..."
         ):  # fmt: skip
             found.append(token)

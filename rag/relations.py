@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lang.en import FORECAST, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
+from lang.en import FORECAST, HEDGED_SPAN, HEDGES, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
 from lang.text import (
     INITIALISM,
     STOPWORDS,
@@ -27,6 +27,7 @@ from lang.text import (
     first_name,
     fold,
     fold_initialism,
+    is_verb_form,
     names,
     numbers,
     stem,
@@ -65,8 +66,25 @@ CLAIM_WINDOW = 3  # content words either side of a number in the claim
 SOURCE_WINDOW = 6  # ... and in the source, which says more around it
 
 
+# Where one statement ends and another begins inside a sentence: "Total production costs
+# were £1.30 per gigajoule, UK Coal said, but the average selling price was just £1.18":
+# "average selling price" is said of 1.18, not of 1.30.
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|,\s+(?:while|whereas)\b|\bwhereas\b", re.IGNORECASE)
+CLAUSE = "|"  # the token standing between two clauses
+
+
 def _tokens(text: str) -> list[str]:
-    """Folded content tokens in order; numbers kept whole ("4.88", "11.1") without separators."""
+    """Folded content tokens in order; numbers kept whole ("4.88", "11.1") without separators;
+    :data:`CLAUSE` between clauses."""
+    out: list[str] = []
+    for k, clause in enumerate(_CLAUSE_BREAK.split(text)):
+        if k:
+            out.append(CLAUSE)
+        out.extend(_clause_tokens(clause))
+    return out
+
+
+def _clause_tokens(text: str) -> list[str]:
     out = []
     for token in _folded(_TOKEN, text):
         if token[0].isdigit():
@@ -88,7 +106,8 @@ def _around(tokens: list[str], i: int, width: int) -> set[str]:
 
 
 def _beside(tokens: list[str], i: int, width: int) -> list[str]:
-    """Up to ``width`` words either side of the number at ``i``, not reaching past another number.
+    """Up to ``width`` words either side of the number at ``i``, not reaching past another number
+    or into another clause.
 
     Words between two numbers belong to the nearer one's statement ("£75m ($141m) compared
     with £125m a year earlier": "year earlier" is said of 125, "profit" of 75). A run of
@@ -101,12 +120,12 @@ def _beside(tokens: list[str], i: int, width: int) -> list[str]:
         last += 1
     before: list[str] = []
     for t in reversed(tokens[:first]):
-        if t[0].isdigit() or len(before) == width:
+        if t[0].isdigit() or t == CLAUSE or len(before) == width:
             break
         before.append(t)
     after: list[str] = []
     for t in tokens[last + 1 :]:
-        if t[0].isdigit() or len(after) == width:
+        if t[0].isdigit() or t == CLAUSE or len(after) == width:
             break
         after.append(t)
     return before + after
@@ -313,6 +332,37 @@ def polarity_conflict(claim: str, carrier: str) -> str | None:
             opposite = stem(other) in OPPOSITE.get(s, frozenset()) and stem(other) not in claim_stems
             if opposite and wanted and len(wanted & _around(source_tokens, j, SOURCE_WINDOW)) >= len(wanted) / 2:
                 return f"the source says the opposite ({other}, not {word})"
+    return None
+
+
+def _hedges(text: str) -> list[bool]:
+    """For each of :func:`_plain`'s words, whether it hedges what follows ("could", "plans");
+    the month "May" does not."""
+    return [fold_initialism(m.group()) in HEDGES and m.group() != "May" for m in _PLAIN.finditer(text)]
+
+
+def hedged_as_fact(claim: str, carrier: str) -> str | None:
+    """Why the carrying source gives as a possibility, plan or report what the claim states as done, or None.
+
+    "Leisure group Rank could unveil plans to demerge its film services unit" does not
+    state "Rank has demerged its film services unit": the claim's verb is the one a hedge
+    ("could", "plans") stands before, the first verb after it within a few words. A claim
+    that hedges too ("Rank may demerge", "will demerge") may cite it.
+    """
+    claim_words = _plain(claim)
+    if "will" in claim_words or any(_hedges(claim)):
+        return None
+    claim_stems = {_stem(w) for w in claim_words if w not in STOPWORDS}
+    source_words, hedges = _plain(carrier), _hedges(carrier)
+    for i, hedge in enumerate(hedges):
+        if not hedge:
+            continue
+        after = [
+            w for k, w in enumerate(source_words[i + 1 : i + 1 + HEDGED_SPAN], i + 1)
+            if w not in STOPWORDS and not hedges[k] and not w[0].isdigit()
+        ]  # fmt: skip
+        if after and is_verb_form(after[0]) and _stem(after[0]) in claim_stems:
+            return f"the source only says it may be so ({source_words[i]} … {after[0]})"
     return None
 
 

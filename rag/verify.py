@@ -48,6 +48,7 @@ from rag.lists import CitedList, ListItem, cited_list
 from rag.names import name_in
 from rag.relations import (
     forecast_as_fact,
+    hedged_as_fact,
     left_open,
     number_named_elsewhere,
     number_of_another,
@@ -153,7 +154,12 @@ class LexicalEmbeddingScorer:
                 min(value, self.threshold / 2), False, "the source says other things of " + ", ".join(unbound)
             )
         carrying = carrier(claim, premises)
-        conflict = polarity_conflict(claim, carrying) or left_open(claim, carrying) or reversed_range(claim, premises)
+        conflict = (
+            polarity_conflict(claim, carrying)
+            or left_open(claim, carrying)
+            or hedged_as_fact(claim, carrying)
+            or reversed_range(claim, premises)
+        )
         if conflict:
             return Support(min(value, self.threshold / 2), False, conflict)
         if value < self.threshold:
@@ -388,8 +394,9 @@ _TIME_WORDS = re.compile(
 def answers_the_kind_asked(question: str | Asked, answer: str) -> bool:
     """Whether the answer holds the kind of thing asked for and adds something to the question.
 
-    A "how many" answer holds a number, a "when" answer a time, a "where" answer a place
-    name the question does not hold; any answer must say something the question did not.
+    A "how many" answer holds a number, a "when" answer a time, a "who", "which team" or
+    "where" answer a name the question does not hold; any answer must say something the
+    question did not.
     A true, cited sentence that does not hold the kind of thing asked for is not an
     answer ("How many soldiers?" answered with a sentence about the force's purpose).
     """
@@ -408,7 +415,9 @@ def answers_the_kind_asked(question: str | Asked, answer: str) -> bool:
         return bool(spelled or numbers(quantity) - numbers(asked.text))
     if asked.kind == "date":
         return bool(_TIME_WORDS.search(answer))
-    if asked.kind == "place":
+    if asked.kind in ("name", "place"):
+        # "Who has been appointed England's first children's commissioner?" is not answered
+        # by "The government has appointed England's first children's commissioner".
         return any(stem(n) not in asked.stems for n in names(answer))
     return True
 

@@ -99,6 +99,31 @@ def test_where_answers_need_a_place_the_question_does_not_name():
     assert answers_the_kind_asked(asked, "Witkoff will fly to Rome.")
 
 
+def test_who_answers_need_a_name_the_question_does_not_hold():
+    """Claim set, second batch, dev (c0307): the answer repeats the question's post and names no one."""
+    asked = Asked.of("Who has been appointed as England's first children's commissioner?")
+    claim = "The government has appointed England's first children's commissioner, who will start the job immediately."
+    assert not answers_the_kind_asked(asked, claim)
+    assert answers_the_kind_asked(asked, "Al Aynsley-Green was chosen by the government and will start immediately.")
+    assert not answers_the_kind_asked(Asked.of("Which club did Umbro sign with?"), "Umbro signed with a club.")
+    assert answers_the_kind_asked(Asked.of("Which club did Umbro sign with?"), "Umbro signed with Rangers.")
+
+
+def test_a_brand_written_in_camel_case_is_a_name():
+    """Claim set, second batch, dev (c0311): asked about easyJet, a Ryanair story was not off subject,
+    "easyJet" opening in lower case."""
+    from lang.text import first_name, names
+    from rag.verify import off_subject
+
+    asked = Asked.of("How many new jobs will easyJet's latest aircraft order create?")
+    assert asked.subjects == {"easyjet"}
+    assert off_subject(asked, "Budget airline Ryanair has placed an order for 70 Boeing 737-800 planes.") == ["easyjet"]
+    assert off_subject(asked, "EasyJet's order for 20 Airbus planes will create 300 jobs.") == []
+    assert names("eBay bought Skype; iPod sales rose") == {"ebay", "skype", "ipod"}
+    assert first_name("easyJet said on Monday") == "easyJet"
+    assert names("an x-ray and a well-known firm") == set()
+
+
 def test_a_relation_the_question_asks_about_must_be_in_the_source():
     question = "What is the name of Anna Berg's sister?"
     source = ev("Maria Lopez starred beside Anna Berg in the film.", "film-story")

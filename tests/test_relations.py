@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rag.relations import (
     forecast_as_fact,
+    hedged_as_fact,
     left_open,
     number_named_elsewhere,
     number_of_another,
@@ -156,3 +157,40 @@ def test_a_dotted_initialism_is_one_word_beside_a_figure():
     source = "The fees start on 17 February for U.S. customers and 1 April for businesses."
     assert paired_with_another("The fees start for US customers on 1 April.", [source]) == ["1"]
     assert paired_with_another("The fees start for US customers on 17 February.", [source]) == []
+
+
+def test_a_plan_or_a_possibility_is_not_an_event():
+    """Claim set, second batch, dev (c0263): a report that Rank could unveil plans to demerge."""
+    source = "Leisure group Rank could unveil plans to demerge its film services unit and sell its media business."
+    assert hedged_as_fact("Leisure group Rank has demerged its film services unit.", source)
+    # Controls: a claim that hedges too; what the hedge does not stand before; May the month.
+    assert hedged_as_fact("Rank could demerge its film services unit.", source) is None
+    assert hedged_as_fact("Rank plans to demerge its film services unit.", source) is None
+    assert hedged_as_fact("Rank will demerge its film services unit.", source) is None
+    assert hedged_as_fact("Leisure group Rank has a film services unit.", source) is None
+    assert hedged_as_fact("The film opened in May.", "The film opened in May and won awards.") is None
+    assert hedged_as_fact("Sony cut 500 jobs.", "Sony may cut 500 jobs.")
+    assert hedged_as_fact("Sony cut 500 jobs.", "Sony said it cut 500 jobs in May.") is None
+
+
+def test_a_nomination_a_bid_and_criticism_are_not_a_win_a_purchase_and_praise():
+    """Claim set, second batch, dev (c0265, c0267, c0295)."""
+    nominated = "The actor was nominated for an Oscar the following year for his role in Last Tango in Paris."
+    assert polarity_conflict("Marlon Brando won an Oscar the following year for his role in Last Tango.", nominated)
+    assert polarity_conflict("He was nominated for an Oscar for Last Tango.", nominated) is None
+    bid = "Martin Sorrell told Reuters that WPP had submitted a proposal for the NOP World research unit."
+    assert polarity_conflict("Martin Sorrell told Reuters that WPP had bought the NOP World research unit.", bid)
+    praised = "Academy president Frank Pierson praised Gibson's move for resisting crass commercialisation."
+    assert polarity_conflict("Frank Pierson criticised Gibson's move.", praised)
+    assert polarity_conflict("Frank Pierson praised Gibson's move.", praised) is None
+
+
+def test_words_in_another_clause_are_not_said_of_a_figure():
+    """Claim set, second batch, dev (c0281): the selling price is the figure after "but"."""
+    source = (
+        "Total production costs were £1.30 per gigajoule, UK Coal said, "
+        "but the average selling price was just £1.18 per gigajoule."
+    )
+    assert unbound_numbers("UK Coal said its average selling price was £1.30 per gigajoule.", [source]) == ["1.30"]
+    assert unbound_numbers("UK Coal said its average selling price was £1.18 per gigajoule.", [source]) == []
+    assert unbound_numbers("UK Coal's total production costs were £1.30 per gigajoule.", [source]) == []
