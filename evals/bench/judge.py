@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--no-examples", action="store_true", help="leave the worked examples out of the prompt")
     parser.add_argument("--sweep", default="", help="comma-separated min_yes values to re-decide at (cached verdicts)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N claims of each half (quick looks)")
+    parser.add_argument("--from-id", default="", help="only the claims from this id on (a later batch: c0237)")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--out", default="judge", help="bench-results/<out>.json")
     parser.add_argument("--resume", action="store_true", help="keep the configurations an interrupted run finished")
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> dict:
     }
     done = _finished(args.out, out) if args.resume else {}
     for split in [args.split] if args.split else ["dev", "test"]:
-        items = load_claims(split=split)[: args.limit or None]
+        items = [item for item in load_claims(split=split) if item.id >= args.from_id][: args.limit or None]
         cache = ArticleCache()
         cache.load(items)
         rows: dict[str, dict] = dict(done.get(split, {}))
