@@ -34,13 +34,17 @@ OPPOSITES = [
 
 # event-mismatch: words that make what follows a possibility, a plan or a report, not
 # an event ("could unveil plans to demerge its film unit"): a claim stating it as done
-# ("has demerged") is not stated by it. Same shape as NEGATORS: each hedges the first
-# content word after it.
-HEDGES = frozenset(
-    """could might may would plan plans planned planning propose proposes proposed proposal considering
-    consider considers mulling weighing expected expects likely unlikely possible possibly reportedly
-    rumoured rumored intend intends intended aims aiming hopes hoping seeking seeks talks""".split()
+# ("has demerged") is not stated by it. A modal or such an adverb hedges the first
+# content word after it, as NEGATORS deny it; a plan, hope or expectation hedges only
+# the verb it governs ("plans to demerge", "considering selling"), so that "better-than-
+# expected profits" and "the talks broke down" hedge nothing.
+MODAL_HEDGES = frozenset("could might may would possibly reportedly allegedly".split())
+HEDGES_TO = frozenset(
+    """plan plans planned planning propose proposes proposed proposal considering consider considers
+    mulling weighing expected expects likely unlikely intend intends intended aims aiming hopes hoping
+    seeking seeks talks bid""".split()
 )
+HEDGES = MODAL_HEDGES | HEDGES_TO
 HEDGED_SPAN = 4  # how far after a hedge to look for the word it hedges
 
 # negation: what a source leaves open ("He declined to say if the ceiling should be

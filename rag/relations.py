@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lang.en import FORECAST, HEDGED_SPAN, HEDGES, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
+from lang.en import FORECAST, HEDGED_SPAN, HEDGES, HEDGES_TO, LEFT_OPEN, NEGATORS, OPPOSITES, UNITS
 from lang.text import (
     INITIALISM,
     STOPWORDS,
@@ -346,8 +346,9 @@ def hedged_as_fact(claim: str, carrier: str) -> str | None:
 
     "Leisure group Rank could unveil plans to demerge its film services unit" does not
     state "Rank has demerged its film services unit": the claim's verb is the one a hedge
-    ("could", "plans") stands before, the first verb after it within a few words. A claim
-    that hedges too ("Rank may demerge", "will demerge") may cite it.
+    stands before (:data:`lang.en.HEDGES`: the first verb within a few words after a
+    modal, the verb after "plans to" or the "-ing" after "considering"). A claim that
+    hedges too ("Rank may demerge", "will demerge") may cite it.
     """
     claim_words = _plain(claim)
     if "will" in claim_words or any(_hedges(claim)):
@@ -355,15 +356,24 @@ def hedged_as_fact(claim: str, carrier: str) -> str | None:
     claim_stems = {_stem(w) for w in claim_words if w not in STOPWORDS}
     source_words, hedges = _plain(carrier), _hedges(carrier)
     for i, hedge in enumerate(hedges):
-        if not hedge:
-            continue
-        after = [
-            w for k, w in enumerate(source_words[i + 1 : i + 1 + HEDGED_SPAN], i + 1)
-            if w not in STOPWORDS and not hedges[k] and not w[0].isdigit()
-        ]  # fmt: skip
-        if after and is_verb_form(after[0]) and _stem(after[0]) in claim_stems:
-            return f"the source only says it may be so ({source_words[i]} … {after[0]})"
+        hedged = _hedged(source_words, hedges, i) if hedge else None
+        if hedged and is_verb_form(hedged) and _stem(hedged) in claim_stems:
+            return f"the source only says it may be so ({source_words[i]} … {hedged})"
     return None
+
+
+def _hedged(words: list[str], hedges: list[bool], i: int) -> str | None:
+    """The word the hedge at ``i`` stands before, or None."""
+    if words[i] in HEDGES_TO:
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if following.endswith("ing"):
+            return following
+        return words[i + 2] if following == "to" and i + 2 < len(words) else None
+    after = [
+        w for k, w in enumerate(words[i + 1 : i + 1 + HEDGED_SPAN], i + 1)
+        if w not in STOPWORDS and not hedges[k] and not w[0].isdigit()
+    ]  # fmt: skip
+    return after[0] if after else None
 
 
 _LEFT_OPEN = re.compile(LEFT_OPEN, re.IGNORECASE)

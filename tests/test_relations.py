@@ -171,6 +171,12 @@ def test_a_plan_or_a_possibility_is_not_an_event():
     assert hedged_as_fact("The film opened in May.", "The film opened in May and won awards.") is None
     assert hedged_as_fact("Sony cut 500 jobs.", "Sony may cut 500 jobs.")
     assert hedged_as_fact("Sony cut 500 jobs.", "Sony said it cut 500 jobs in May.") is None
+    # A plan, a hope or talks hedge only the verb they govern ("to buy", "selling").
+    assert hedged_as_fact("WPP bought NOP.", "WPP is in talks to buy NOP.")
+    assert hedged_as_fact("Rank sold its media arm.", "Rank is considering selling its media arm.")
+    assert hedged_as_fact("Nike's profits rose 5%.", "Nike posted better-than-expected profits, up 5%.") is None
+    assert hedged_as_fact("Negotiations broke down.", "The talks broke down on Monday.") is None
+    assert hedged_as_fact("The council approved the scheme.", "The plan was approved by the council.") is None
 
 
 def test_a_nomination_a_bid_and_criticism_are_not_a_win_a_purchase_and_praise():
