@@ -391,6 +391,10 @@ _TIME_WORDS = re.compile(
 )
 
 
+# "Who is Jean-Noël Barrot?": a question about who someone named is, not for a name.
+_WHO_IS = re.compile(r"^\s*(?i:who)\s+(?i:is|was|are|were)\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
+
+
 def answers_the_kind_asked(question: str | Asked, answer: str) -> bool:
     """Whether the answer holds the kind of thing asked for and adds something to the question.
 
@@ -415,6 +419,8 @@ def answers_the_kind_asked(question: str | Asked, answer: str) -> bool:
         return bool(spelled or numbers(quantity) - numbers(asked.text))
     if asked.kind == "date":
         return bool(_TIME_WORDS.search(answer))
+    if asked.kind == "name" and _WHO_IS.match(asked.text):
+        return True  # "Who is Barrot?" asks what he is: "He is the foreign minister" answers it
     if asked.kind in ("name", "place"):
         # "Who has been appointed England's first children's commissioner?" is not answered
         # by "The government has appointed England's first children's commissioner".

@@ -107,6 +107,9 @@ def test_who_answers_need_a_name_the_question_does_not_hold():
     assert answers_the_kind_asked(asked, "Al Aynsley-Green was chosen by the government and will start immediately.")
     assert not answers_the_kind_asked(Asked.of("Which club did Umbro sign with?"), "Umbro signed with a club.")
     assert answers_the_kind_asked(Asked.of("Which club did Umbro sign with?"), "Umbro signed with Rangers.")
+    # "Who is Barrot?" asks what he is, not for another name.
+    assert answers_the_kind_asked(Asked.of("Who is Jean-Noël Barrot?"), "He is the foreign minister.")
+    assert not answers_the_kind_asked(Asked.of("Who is the new chairman?"), "The new chairman is in place.")
 
 
 def test_a_brand_written_in_camel_case_is_a_name():
