@@ -335,10 +335,12 @@ def polarity_conflict(claim: str, carrier: str) -> str | None:
     return None
 
 
-def _hedges(text: str) -> list[bool]:
-    """For each of :func:`_plain`'s words, whether it hedges what follows ("could", "plans");
-    the month "May" does not."""
-    return [fold_initialism(m.group()) in HEDGES and m.group() != "May" for m in _PLAIN.finditer(text)]
+def _hedged_words(text: str) -> tuple[list[str], list[bool]]:
+    """:func:`_plain`'s words, and for each whether it hedges what follows ("could",
+    "plans"); the month "May" does not."""
+    written = [m.group() for m in _PLAIN.finditer(text)]
+    folded = [fold_initialism(w) for w in written]
+    return folded, [f in HEDGES and w != "May" for f, w in zip(folded, written, strict=True)]
 
 
 def hedged_as_fact(claim: str, carrier: str) -> str | None:
@@ -350,11 +352,11 @@ def hedged_as_fact(claim: str, carrier: str) -> str | None:
     modal, the verb after "plans to" or the "-ing" after "considering"). A claim that
     hedges too ("Rank may demerge", "will demerge") may cite it.
     """
-    claim_words = _plain(claim)
-    if "will" in claim_words or any(_hedges(claim)):
+    claim_words, claim_hedges = _hedged_words(claim)
+    if "will" in claim_words or any(claim_hedges):
         return None
     claim_stems = {_stem(w) for w in claim_words if w not in STOPWORDS}
-    source_words, hedges = _plain(carrier), _hedges(carrier)
+    source_words, hedges = _hedged_words(carrier)
     for i, hedge in enumerate(hedges):
         hedged = _hedged(source_words, hedges, i) if hedge else None
         if hedged and is_verb_form(hedged) and _stem(hedged) in claim_stems:

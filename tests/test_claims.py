@@ -10,26 +10,35 @@ from __future__ import annotations
 
 import pytest
 
-from evals.claims import evaluate, load_claims
+from evals.claims import evaluate, load_claims, summarise
 from rag.verify import LexicalEmbeddingScorer
 
 pytestmark = pytest.mark.slow
 
-# Rejected share of each family of false claims, and recall of the supported ones (both halves).
-# The second batch (c0237-c0316, written to be hard) lowered what is measured: 2026-12-07,
-# entity-swap 0.86, negation 0.88, number-swap 0.87, event-mismatch 0.81, tautology 0.84,
-# supported-multi 0.76, supported-paraphrase 0.67, precision 0.78.
+# First batch (c0001-c0236): rejected share of each family of false claims, and recall of
+# the supported ones (both halves).
 REJECTED = {
-    "entity-swap": 0.83, "off-subject": 0.95, "negation": 0.85, "stitched": 0.95, "number-swap": 0.83,
+    "entity-swap": 0.9, "off-subject": 0.95, "negation": 0.9, "stitched": 0.95, "number-swap": 0.85,
     "tautology": 0.8, "unsupported-detail": 0.95, "event-mismatch": 0.75,
 }  # fmt: skip
-RECALL = {"supported-verbatim": 0.95, "supported-multi": 0.72, "supported-paraphrase": 0.6}
-PRECISION = 0.75
+RECALL = {"supported-verbatim": 0.95, "supported-multi": 0.8, "supported-paraphrase": 0.55}
+PRECISION = 0.82
+# Second batch (c0237-c0316, written to be hard; 2026-12-07: precision 0.61, recall 0.77,
+# rejected 0.76 over both halves): floors of its own, so that it cannot hide a regression
+# of the first batch under averaged figures.
+SECOND_BATCH = "c0237"
+SECOND = {"precision": 0.55, "recall": 0.7, "rejected": 0.7}
 
 
 @pytest.fixture(scope="module")
-def report(real_embedder):
+def everything(real_embedder):
     return evaluate(load_claims(), LexicalEmbeddingScorer(real_embedder, 0.5))
+
+
+@pytest.fixture(scope="module")
+def report(everything):
+    """The first batch's figures."""
+    return summarise([r for r in everything.results if r.item.id < SECOND_BATCH])
 
 
 def test_the_claim_set_is_big_enough_and_split():
@@ -52,6 +61,13 @@ def test_supported_claims_are_kept(report):
     assert report.overall["precision"] >= PRECISION, report.overall
 
 
+def test_the_second_batch_holds_its_floors(everything):
+    second = summarise([r for r in everything.results if r.item.id >= SECOND_BATCH])
+    assert len(second.results) >= 80
+    low = {k: second.overall[k] for k, floor in SECOND.items() if second.overall[k] < floor}
+    assert not low, second.overall
+
+
 def test_a_bag_of_words_verifier_fails_the_same_floors(real_embedder, monkeypatch):
     """Negative control: the checks this set exists for, switched off, must show in its figures."""
     import rag.verify as verify
@@ -66,6 +82,6 @@ def test_a_bag_of_words_verifier_fails_the_same_floors(real_embedder, monkeypatc
     monkeypatch.setattr(verify, "reversed_range", lambda claim, premises: None)
     monkeypatch.setattr(verify, "added_detail", lambda claim, held: "")
     families = ("stitched", "off-subject", "number-swap", "negation", "unsupported-detail", "event-mismatch")
-    items = [i for i in load_claims() if i.family in families]
+    items = [i for i in load_claims() if i.family in families and i.id < SECOND_BATCH]
     weak = evaluate(items, LexicalEmbeddingScorer(real_embedder, 0.5))
     assert any(weak.by_family[f]["rejected"] < REJECTED[f] for f in weak.by_family), weak.by_family
