@@ -59,7 +59,8 @@ class ClaimReport:
     overall: dict[str, float] = field(default_factory=dict)
 
 
-def load_claims(path: Path = CLAIMS, split: str = "") -> list[ClaimItem]:
+def load_claims(path: Path = CLAIMS, split: str = "", from_id: str = "") -> list[ClaimItem]:
+    """The claims of ``split`` (both halves when empty), from ``from_id`` on (a later batch: "c0237")."""
     items = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -68,7 +69,7 @@ def load_claims(path: Path = CLAIMS, split: str = "") -> list[ClaimItem]:
                 raw["id"], raw["family"], raw["corpus"], raw["question"], raw["claim"], raw["sources"],
                 bool(raw["supported"]), raw.get("split", ""),
             )  # fmt: skip
-            if not split or item.split == split:
+            if (not split or item.split == split) and item.id >= from_id:
                 items.append(item)
     return items
 

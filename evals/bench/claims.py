@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> dict:
     scorer = LexicalEmbeddingScorer(SentenceTransformerEmbedder(), settings.min_support)
     out = {}
     for split in [args.split] if args.split else ["dev", "test"]:
-        items = [item for item in load_claims(split=split) if item.id >= args.from_id]
+        items = load_claims(split=split, from_id=args.from_id)
         report = evaluate(items, scorer)
         batch = f", items from {args.from_id} on" if args.from_id else ""
         print(table(report, f"claim set{batch}, {split} half, lexical scorer"), "\n")

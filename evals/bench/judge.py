@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> dict:
     }
     done = _finished(args.out, out) if args.resume else {}
     for split in [args.split] if args.split else ["dev", "test"]:
-        items = [item for item in load_claims(split=split) if item.id >= args.from_id][: args.limit or None]
+        items = load_claims(split=split, from_id=args.from_id)[: args.limit or None]
         cache = ArticleCache()
         cache.load(items)
         rows: dict[str, dict] = dict(done.get(split, {}))
