@@ -18,7 +18,10 @@ its passage must name it too, and a sentence naming years of its own must name t
 (a 2004 figure does not answer a question about 2005). Nor when the cited article never
 speaks of the question's words the draft repeats (asked which bank agreed to *lend*, a
 draft naming a bank from a story about export credits): the source's sentence would
-answer another question. On by default (``RAG_RESCUE``); measured in the README.
+answer another question. Nor when the draft states as a fact a figure the sentence only
+expects ("reserves were 72 billion dlrs" where the sentence says they "are likely to soar
+to 72 billion"): asked what was reported, a forecast is no answer. On by default
+(``RAG_RESCUE``); measured in the README.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from collections.abc import Mapping, Sequence
 
 from lang.text import numbers, strip_markers
 from rag.answer_kind import YEAR, Asked
+from rag.relations import forecast_as_fact
 from rag.types import AnswerSentence, Evidence
 from rag.verify import SupportScorer, unspoken_relation, verify_answer
 
@@ -60,6 +64,8 @@ def rescue(
                 continue
             if unspoken_relation(sentence.text, asked, articles.get(ev.article_id, f"{ev.title} {ev.passage}")):
                 continue  # the article never speaks of what was asked ("per share"): its figure is another's
+            if forecast_as_fact(sentence.text, [quote]):
+                continue  # the draft states as done what the sentence only expects: no answer to what was
             checked = verify_answer(f"{quote} [{n}]", evidence, scorer, asked, True, articles).sentences
             if checked and all(s.supported and s.citations == [n] for s in checked):
                 out.append(AnswerSentence(quote, [n], True, min(s.support for s in checked), REASON))

@@ -280,6 +280,26 @@ def test_a_source_sentence_naming_other_years_does_not_stand_in_though_its_passa
     assert rescue(draft, evidence, scorer, Asked.of("What full-year profit did Time Warner report for 2005?"), {}) == []
 
 
+def test_a_forecast_does_not_stand_in_for_a_figure_reported():
+    """Reuters dev: asked for Taiwan's reserves, the draft's "were 72 billion" was dropped
+    (the source only expects 72 billion by the year end); the source's sentence would
+    answer with a forecast, so nothing stands in. Asked for the forecast, it does."""
+    from rag.answer_kind import Asked
+    from rag.rescue import rescue
+    from rag.types import AnswerSentence, Evidence
+    from rag.verify import LexicalEmbeddingScorer
+
+    quote = "Taiwan's foreign exchange reserves are likely to soar to 72 billion U.S. Dlrs by the year end."
+    evidence = [Evidence("a1", "Taiwan reserves", quote, 0, len(quote), "c1", quote, 0)]
+    scorer = LexicalEmbeddingScorer(HashEmbedder(), threshold=0.5)
+    asked = Asked.of("What were Taiwan's foreign exchange reserves, as reported by its central bank?")
+    stated = [AnswerSentence("Taiwan's foreign exchange reserves were 72 billion U.S. Dlrs.", [1], False, 0.2, "")]
+    assert rescue(stated, evidence, scorer, asked, {}) == []
+    asked = Asked.of("What total are Taiwan's foreign exchange reserves likely to soar to by the year end?")
+    expected = [AnswerSentence("Taiwan's reserves are likely to soar to 72 billion dlrs.", [1], False, 0.2, "")]
+    assert [s.text for s in rescue(expected, evidence, scorer, asked, {})] == [quote]
+
+
 def test_no_source_sentence_stands_in_when_its_article_never_speaks_of_what_the_draft_asked():
     """Asked which bank agreed to lend Venalum money, a draft naming a bank from a story
     about export credits: the story never speaks of lending, so its sentence answers
