@@ -46,50 +46,31 @@ _NUMBER = re.compile(
     r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?)\b",
     re.IGNORECASE,
 )
+# One word may stand before the thing ("Which French club"), not an auxiliary: "What did
+# President Reagan say ...?" asks what was said, not for a president.
 _NAMED_THING = re.compile(
-    r"^(?:which|what) (?:(?!(?:do|does|did|will|would|can|could|should|has|have|had|is|are|was|were)\b)"
-    r"[\w.'-]+ ){0,2}?(?:person|people|man|woman|player|team|club|country|countries|city|"
-    r"cities|company|companies|firm|movie|film|show|series|book|song|album|band|party|group|director|actor|"
-    r"actress|president|leader|minister|winner|champion|state|nation|publisher|bank|watchdog|musicians?|"
-    r"newspaper|broadcaster|airline|carmaker|insurer|retailer|chancellor|secretary|chairman|executive)\b",
+    r"^(?:which|what) (?:(?!(?:do|does|did|will|would|can|could|should|has|have|had|is|are|was|were)\b)\w+ )?"
+    r"(?:person|people|man|woman|player|team|club|country|countries|city|cities|"
+    r"company|companies|firm|movie|film|show|series|book|song|album|band|party|group|director|actor|"
+    r"actress|president|leader|minister|winner|champion|state|nation)\b",
     re.IGNORECASE,
 )
-
-
-# "What quarterly net income did ... report?", "By what percentage did ...?", "What was the
-# total of ...?": a question after a measure asks for a figure, not for what was said. At
-# most six words between "what" and the measure, none an auxiliary ("What did he say
-# about sales?" asks what was said).
-_MEASURE = re.compile(
-    r"(?:^|, )(?:(?:by|at|to|of|in) )?what (?:(?!(?:do|does|did|will|would|can|could|should|has|have|had)\b)"
-    r"[\w.'-]+ ){0,6}?(?:rate|percentage|total|income|profits?|surplus|deficit|reserves|dividend|quota|output|"
-    r"turnover|posting|prices?|sales|earnings|loss|losses|majority|fee|fine|payment|sum|figure|level|"
-    r"margin|growth|inflation|value|amount)\b",
-    re.IGNORECASE,
-)
-# "In which US city ...?", "At which London venue ...?", "Which constituency ...?".
-_PLACE = re.compile(
-    r"^(?:(?:in|at|to|from|near|on|for) )?(?:which|what) (?:[\w'-]+ ){0,2}?(?:city|town|village|country|"
-    r"venue|stadium|constituency|region|county|capital|ground|island|province|port|district)\b",
-    re.IGNORECASE,
-)
-_WHOM = re.compile(r"^(?:to|by|from|for|with|of) whom\b", re.IGNORECASE)
 
 
 def question_kind(question: str) -> Kind | None:
     """The kind of answer a question asks for, or None when it is open ("What did X say?")."""
     q = " ".join(question.lower().split())
-    if q.startswith(("how many", "how much", "how old")) or re.search(r"(?:^|, | )how many |, how much ", q):
-        return "amount" if re.search(r"(?:^|, )how much ", q) else "number"
+    if q.startswith(("how many", "how much", "how old")) or " how many " in q:
+        return "amount" if q.startswith("how much") else "number"
     if q.startswith(("when", "what year", "in which year", "which year", "what date", "what day", "what time")):
         return "date"
-    if q.startswith(("who", "whom", "whose")) or _NAMED_THING.search(q) or _WHOM.search(q):
+    if q.startswith(("who", "whom", "whose")) or _NAMED_THING.search(q):
         return "name"
-    if q.startswith("where") or _PLACE.search(q):
+    if q.startswith("where"):
         return "place"
     if re.search(r"\b(date|when)\b", q):
         return "date"
-    if re.search(r"\b(revenue|price|cost|costs|worth|salary|budget|profit|valuation|paid)\b", q) or _MEASURE.search(q):
+    if re.search(r"\b(revenue|price|cost|costs|worth|salary|budget|profit|valuation|paid)\b", q):
         return "amount"
     if " who " in q:
         return "name"

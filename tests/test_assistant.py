@@ -292,10 +292,10 @@ def test_a_forecast_does_not_stand_in_for_a_figure_reported():
     quote = "Taiwan's foreign exchange reserves are likely to soar to 72 billion U.S. Dlrs by the year end."
     evidence = [Evidence("a1", "Taiwan reserves", quote, 0, len(quote), "c1", quote, 0)]
     scorer = LexicalEmbeddingScorer(HashEmbedder(), threshold=0.5)
-    asked = Asked.of("What were Taiwan's foreign exchange reserves, as reported by its central bank?")
+    asked = Asked.of("How much were Taiwan's foreign exchange reserves, as reported by its central bank?")
     stated = [AnswerSentence("Taiwan's foreign exchange reserves were 72 billion U.S. Dlrs.", [1], False, 0.2, "")]
     assert rescue(stated, evidence, scorer, asked, {}) == []
-    asked = Asked.of("What total are Taiwan's foreign exchange reserves likely to soar to by the year end?")
+    asked = Asked.of("How much are Taiwan's foreign exchange reserves likely to soar to by the year end?")
     expected = [AnswerSentence("Taiwan's reserves are likely to soar to 72 billion dlrs.", [1], False, 0.2, "")]
     assert [s.text for s in rescue(expected, evidence, scorer, asked, {})] == [quote]
 

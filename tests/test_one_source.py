@@ -99,16 +99,6 @@ def test_where_answers_need_a_place_the_question_does_not_name():
     assert answers_the_kind_asked(asked, "Witkoff will fly to Rome.")
 
 
-def test_a_question_after_a_measure_needs_a_figure():
-    """Reuters dev: "what ... surplus/income/rate" questions had no kind, so a cited sentence
-    without the figure passed for an answer and no source sentence could stand in for a draft."""
-    asked = Asked.of("What monthly trade surplus did Statistics Canada report for Canada in April 1987?")
-    assert not answers_the_kind_asked(asked, "Statistics Canada reported that the surplus was driven by car exports.")
-    assert answers_the_kind_asked(asked, "Canada had a trade surplus of 1.25 billion dlrs in April.")
-    # What someone said about a figure stays an open question.
-    assert answers_the_kind_asked("What did Treasury Secretary James Baker say about raising taxes?", "He opposed it.")
-
-
 def test_who_answers_need_a_name_the_question_does_not_hold():
     """Claim set, second batch, dev (c0307): the answer repeats the question's post and names no one."""
     asked = Asked.of("Who has been appointed as England's first children's commissioner?")

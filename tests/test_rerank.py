@@ -24,23 +24,9 @@ from rag.rerank import Weights, agreement, rerank
         ("What was Tesla's revenue in Q1 2021?", "amount"),
         ("Where is Rubio flying on Saturday?", "place"),
         ("What did Macron say at the press conference?", None),
-        # A measure asks for a figure, whatever the words before it.
-        ("What quarterly net income did J.P. Morgan and Co report in October 1987?", "amount"),
-        ("What was the U.K.'s seasonally adjusted unemployment rate for June 1987?", "amount"),
-        ("By what percentage did Deutsche Boerse say it would boost its 2004 dividend?", "amount"),
-        ("In June 1987, what new posting did Texaco Canada set for its crude oil?", "amount"),
-        ("At the Bundesbank's tender on April 8, 1987, how much liquidity did banks bid for?", "amount"),
-        # ... but what someone said about one is open.
-        ("What did Treasury Secretary James Baker say about raising taxes?", None),
-        ("What did he say about sales?", None),
+        # An auxiliary is not the thing asked for: what someone said is an open question.
         ("What did President Reagan say about the contras?", None),
-        # A place or a name after a preposition.
-        ("In which US city did Yukos file for bankruptcy protection?", "place"),
-        ("At which London venue was the ceremony held?", "place"),
-        ("Which constituency did Robert Kilroy-Silk choose to contest?", "place"),
-        ("To whom did Mikhail Khodorkovsky hand over his stake?", "name"),
-        ("Which U.K. Employment Minister commented on the figures?", "name"),
-        ("Which British publisher did Simon and Schuster agree to acquire?", "name"),
+        ("Which French club did he join?", "name"),
     ],
 )
 def test_question_kind(question, kind):
