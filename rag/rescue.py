@@ -65,7 +65,7 @@ def rescue(
             if unspoken_relation(sentence.text, asked, articles.get(ev.article_id, f"{ev.title} {ev.passage}")):
                 continue  # the article never speaks of what was asked ("per share"): its figure is another's
             if forecast_as_fact(sentence.text, [quote]):
-                continue  # the draft states as done what the sentence only expects: no answer to what was
+                continue  # the draft states as done what the sentence only expects: no answer to what was reported
             checked = verify_answer(f"{quote} [{n}]", evidence, scorer, asked, True, articles).sentences
             if checked and all(s.supported and s.citations == [n] for s in checked):
                 out.append(AnswerSentence(quote, [n], True, min(s.support for s in checked), REASON))
