@@ -46,10 +46,12 @@ _NUMBER = re.compile(
     r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?)\b",
     re.IGNORECASE,
 )
+# The verbs that ask ("What did ...", "Who will ...").
+_AUXILIARY = r"(?:do|does|did|will|would|can|could|should|has|have|had|is|are|was|were)"
 # One word may stand before the thing ("Which French club"), not an auxiliary: "What did
 # President Reagan say ...?" asks what was said, not for a president.
 _NAMED_THING = re.compile(
-    r"^(?:which|what) (?:(?!(?:do|does|did|will|would|can|could|should|has|have|had|is|are|was|were)\b)\w+ )?"
+    rf"^(?:which|what) (?:(?!{_AUXILIARY}\b)\w+ )?"
     r"(?:person|people|man|woman|player|team|club|country|countries|city|cities|"
     r"company|companies|firm|movie|film|show|series|book|song|album|band|party|group|director|actor|"
     r"actress|president|leader|minister|winner|champion|state|nation)\b",
@@ -81,7 +83,7 @@ def question_kind(question: str) -> Kind | None:
 # someone (the agent, a run of capitalised words after the auxiliary) does to or with
 # someone or something else.
 _AGENT_QUESTION = re.compile(
-    r"^(?i:who|whom|what|which\s+\w+)\s+(?:do|does|did|will|would|can|could|should|has|have|had|is|are|was|were)"
+    rf"^(?i:who|whom|what|which\s+\w+)\s+{_AUXILIARY}"
     r"\s+((?:[A-Z][\w'’.-]*\s+)+)([a-z]+)\b"
 )
 
