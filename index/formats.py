@@ -16,6 +16,8 @@ from typing import Any
 _TXT_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+([^\n]+?)\s*(?:\n|\Z)")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 MAX_FRONT_MATTER_CHARS = 64 * 1024  # title, date, author and the like, not a document
+_DASH_AT_END = re.compile(r"[-–—]$")
+_DASH_THEN_WORDS = re.compile(r"\s[-–—]\s+\S")
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -33,6 +35,9 @@ class FieldMap:
     url: tuple[str, ...] = ("url", "link", "href", "canonical_url")
     source: tuple[str, ...] = ("source", "site", "publisher", "outlet", "sitename")
     author: tuple[str, ...] = ("author", "authors", "byline", "creator")
+    # A wire story's dateline ("PONTIAC, Mich., March 30 - "), kept apart in some dumps:
+    # it is the story's first words, and the place its "here" means.
+    dateline: tuple[str, ...] = ("dateline",)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -114,10 +119,27 @@ def from_json_object(obj: Any, fields: FieldMap) -> dict[str, Any]:
     text = _first(obj, fields.text)
     if not isinstance(text, str) or not text.strip():
         raise FormatError(f"no text field (looked for {', '.join(fields.text)})")
+    text = with_dateline(text, _first(obj, fields.dateline))
     return {
         "text": text, "title": _first(obj, fields.title), "date": _first(obj, fields.date),
         "url": _first(obj, fields.url), "source": _first(obj, fields.source), "author": _first(obj, fields.author),
     }  # fmt: skip
+
+
+def with_dateline(text: str, dateline: Any) -> str:
+    """The story as the wire sent it: its dateline, when a dump keeps it in a field of its
+    own, opening its first line ("PONTIAC, Mich., March 30 - United Auto Workers members
+    voted ... against General Motors Corp's truck and bus complex here"). Without it the
+    place is lost, and with it what "here" and "today" refer to."""
+    if not isinstance(dateline, str) or not dateline.strip():
+        return text
+    line = " ".join(dateline.split())
+    body = text.lstrip(" \t")
+    if " ".join(body[: len(line) + 8].split()).startswith(line):
+        return text  # the text already opens with it
+    if _DASH_THEN_WORDS.search(line):
+        return f"{line}\n{body}"  # it holds the first wrapped line's words too: the line ended there
+    return f"{line} {body}" if _DASH_AT_END.search(line) else f"{line} - {body}"
 
 
 def parse_json(raw: str, fields: FieldMap) -> Iterator[tuple[int, dict[str, Any] | FormatError]]:

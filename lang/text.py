@@ -19,14 +19,15 @@ MONTHS = tuple("january february march april may june july august september octo
 WEEKDAYS = tuple("monday tuesday wednesday thursday friday saturday sunday".split())
 # Days and months, written out or short: when, not what or who.
 CALENDAR = frozenset(MONTHS + WEEKDAYS + tuple(m[:3] for m in MONTHS) + ("sept",))
+# A company's legal form: "General Motors Corp" is General Motors where a story says "GM" or
+# "General Motors".
+LEGAL_FORMS = frozenset("corp corporation inc incorporated ltd plc llc".split())
 # Capitalised words that start sentences or name days/months: not evidence of a name.
 NOT_NAMES = (
     STOPWORDS
     | CALENDAR
     | frozenset("mr mrs ms dr president minister according however meanwhile today yesterday tomorrow whose".split())
-    # A company's legal form: "General Motors Corp" is General Motors where a story says "GM" or
-    # "General Motors".
-    | frozenset("corp corporation inc incorporated ltd plc llc".split())
+    | LEGAL_FORMS
 )
 # Capitalised words that open a news sentence's subject without being its name
 # ("US Special Envoy Steve Witkoff").
@@ -221,8 +222,12 @@ def numbers_missing(claim: str, source: str, asked: str = "", around: str = "") 
     return sorted(n for n in numbers(claim) if not in_source(n) and not (n in given and in_around(n)))
 
 
+# A sum of money: "$1.3m", "USD 5", "1.3 million dollars", and as wire copy writes it,
+# "1.3 mln dlrs", "450 mln stg", "100 mln marks".
 _MONEY = re.compile(
-    r"(?:[$€£¥]|\b(?:usd|eur|gbp)\s?)\s?(\d+(?:[.,]\d+)*)|(\d+(?:[.,]\d+)*)\s?(?:(?:thousand|million|billion|trillion|bn)\s)?(?:dollars?|euros?|pounds?|yen)\b",
+    r"(?:[$€£¥]|\b(?:usd|eur|gbp)\s?)\s?(\d+(?:[.,]\d+)*)|(\d+(?:[.,]\d+)*)\s?"
+    r"(?:(?:thousand|million|billion|trillion|bn|mln|bln)\s)?"
+    r"(?:dollars?|dlrs?|dls|euros?|pounds?|yen|stg|sterling|marks|francs|lire|guilders)\b",
     re.IGNORECASE,
 )
 

@@ -36,6 +36,12 @@ MONTH_YEAR = re.compile(rf"\b({_MONTH}),?\s+((?:1[5-9]|20)\d\d)\b", re.IGNORECAS
 # A passage opening with the date it was published ("Nov 21, 2022 ... ", "March 3, 2017 -"):
 # when it was written, not an answer to when something happened.
 DATELINE = re.compile(rf"^\s*{_MONTH}\s+\d{{1,2}},?\s+(?:1[5-9]|20)\d\d\s*(?:\.\.\.|…|—|–|-|·|\|)", re.IGNORECASE)
+# A wire story's dateline: its place in capitals, then the day ("PONTIAC, Mich., March 30 - ",
+# "NEW YORK, Oct 20 - "). The place may answer where; the day is when it was filed.
+WIRE_DATELINE = re.compile(
+    rf"^(\s*[A-Z][A-Z.'&-]*(?: [A-Z][A-Z.'&-]*)*(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?, )"  # PONTIAC, Mich.,
+    rf"(?i:{_MONTH})\s+\d{{1,2}}(?=\s*[-–—]\s)"  # March 30, before its dash
+)
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d\s?(?:billion|million|trillion|bn|dollars?|euros?|pounds?|yen|percent|%)\b|"
     r"\b(?:usd|eur|gbp)\s?\d",
@@ -88,6 +94,14 @@ _AGENT_QUESTION = re.compile(
 )
 
 # Capitalised words that open a request rather than name its subject ("Name the ...").
+# Where a question names the report it means rather than what it asks: "according to the
+# Commerce Department report released in October", "the figures published in June". Its
+# words say whose figure is wanted; an article need not repeat them ("released").
+_THE_REPORT = re.compile(
+    r"\baccording to\b[^,?]*|"
+    r"\b(?:report|figures|data|statement|communique|survey|study|results)\s+(?:released|published|issued)\b",
+    re.IGNORECASE,
+)
 _OPENERS = frozenset(["name", "list", "tell", "give", "describe", "explain", "please", "summarise", "summarize"])
 
 
@@ -115,10 +129,12 @@ class Asked:
     @classmethod
     def of(cls, question: str) -> Asked:
         subjects = frozenset(names(question) - _OPENERS)
+        the_report = set(content_words(" ".join(m.group() for m in _THE_REPORT.finditer(question))))
         relation = frozenset(
             w
             for w in content_words(question)
             if w not in subjects
+            and w not in the_report
             and w not in QUESTION_LIGHT
             and w not in CALENDAR
             and not is_adverb(w)
@@ -145,6 +161,7 @@ class Asked:
         """
         kind = self.kind
         if kind == "date":
+            text = without_dateline(text)
             if DATED.search(text):
                 return 1.0
             return 0.5 if FULL_DATE.search(text) or set(YEAR.findall(text)) - self.years else 0.0
@@ -165,6 +182,7 @@ class Asked:
         """
         kind = self.kind
         if kind == "date":
+            text = without_dateline(text)
             return {month_day(m.group()) for m in FULL_DATE.finditer(text)} | (set(YEAR.findall(text)) - self.years)
         if kind in ("name", "place"):
             return {n for n in names(text) if stem(n) not in self.stems}
@@ -174,8 +192,8 @@ class Asked:
 
 
 def without_dateline(text: str) -> str:
-    """``text`` without the publication date it opens with, if any."""
-    return DATELINE.sub("", text, count=1)
+    """``text`` without the publication date it opens with, if any (a wire dateline keeps its place)."""
+    return WIRE_DATELINE.sub(r"\1", DATELINE.sub("", text, count=1), count=1)
 
 
 def month_number(month: str) -> int:

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     fields_url: str | None = None
     fields_source: str | None = None
     fields_author: str | None = None
+    fields_dateline: str | None = None
 
     # Chunking and embeddings.
     chunk_chars: int = Field(default=700, ge=100, description="Target chunk length in characters.")
@@ -138,7 +139,7 @@ class Settings(BaseSettings):
         """The JSON field names to read, defaults overridden by RAG_FIELDS_* settings."""
         defaults = FieldMap()
         chosen = {}
-        for name in ("text", "title", "date", "url", "source", "author"):
+        for name in ("text", "title", "date", "url", "source", "author", "dateline"):
             value = getattr(self, f"fields_{name}")
             chosen[name] = tuple(v.strip() for v in value.split(",") if v.strip()) if value else getattr(defaults, name)
         return FieldMap(**chosen)

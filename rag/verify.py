@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +21,7 @@ from index.embedder import Embedder
 from index.sentences import split_sentences
 from lang.en import OPPOSITES, country_words
 from lang.text import (
+    LEGAL_FORMS,
     MARKER_RUN,
     MONTHS,
     NOT_NAMES,
@@ -120,7 +122,9 @@ class LexicalEmbeddingScorer:
             if not name_in(n, source_words)
             and not (n in asked and (name_in(n, around) or named_by_its_last_word(n, question, around_text)))
         )  # fmt: skip
-        missing = sorted(set(missing) - by_initials(missing, claim, source, around_text) - clipped(missing, source))
+        missing = sorted(
+            set(missing) - by_initials(missing, claim, source, around_text, asked) - clipped(missing, source)
+        )
         missing = [n for n in missing if not by_its_country(n, source_words, asked, around)]
         missing += numbers_missing(claim, source, question, around_text)
         coverage = _coverage(content_words(claim), asked, source_words, around)
@@ -189,21 +193,24 @@ def added_detail(claim: str, held: set[str]) -> str:
     return ""
 
 
-def by_initials(missing: Sequence[str], claim: str, source: str, around_text: str) -> set[str]:
+def by_initials(
+    missing: Sequence[str], claim: str, source: str, around_text: str, asked: AbstractSet[str] = frozenset()
+) -> set[str]:
     """The claim's names that the source gives by initials, or that the claim gives by its own.
 
     "GM plans to make airbags standard" citing "General Motors Corp said it plans ..."
     names General Motors, as does "General Motors said" citing "GM said". The initials
     may stand in the cited sentence or the passage around it (a story spells a name out
-    once); the full name the claim spells out, in the cited sentence.
+    once); the full name the claim spells out, in the cited sentence, or, when the
+    question gave it (``asked``), in the passage around as any name the question gave.
     """
     if not missing:
         return set()
     spelled_out = acronyms(around_text + " " + source)
     excused = {n for n in missing if re.search(rf"\b{re.escape(n.upper())}\b", claim) and n in spelled_out}
-    source_words = set(words(source))
+    source_words, around_words = set(words(source)), set(words(around_text))
     for initials, parts in acronyms(claim).items():
-        if initials in source_words and len(initials) >= 2:
+        if len(initials) >= 2 and (initials in source_words or (initials in around_words and parts <= asked)):
             excused |= parts & set(missing)
     return excused
 
@@ -271,7 +278,7 @@ def answer_unstated(claim: str, question: str, source: str) -> str:
     and a claim giving a figure the question did not (held by the source, or those
     checks would have stopped it) has given its answer ("fell 1.2%" for "slipped 1.2%").
     A word counts as held by any of its forms ("won" / "wins"), or as part of a hyphened
-    word ("a fifth" / "one-fifth").
+    word ("a fifth" / "one-fifth"); a company's legal form ("Corp") adds nothing.
     """
     if not question or numbers(claim) - numbers(question):
         return ""
@@ -279,7 +286,7 @@ def answer_unstated(claim: str, question: str, source: str) -> str:
     held = forms_of(source) | forms_of(source.replace("-", " "))
     added = [
         w for w in dict.fromkeys(content_words(claim))
-        if w not in claim_names and not (word_forms(w) & asked)
+        if w not in claim_names and w not in LEGAL_FORMS and not (word_forms(w) & asked)
     ]  # fmt: skip
     if not added or any(word_forms(w) & held for w in added):
         return ""
@@ -604,6 +611,14 @@ def same_direction(word: str) -> set[str]:
     return {w[:4] for side in _SIDES if word in side for w in side}
 
 
+def spoken_of(word: str, held: AbstractSet[str]) -> bool:
+    """Whether a text whose word forms are ``held`` uses ``word``: in any of its forms, or
+    as the noun made of the verb ("pay" in "a 1.3 mln dlrs payment", "settle" in "the
+    settlement")."""
+    forms = word_forms(word)  # four-letter stems: "settlement" is held as "sett" already
+    return bool(forms & held) or any(f"{f}ment"[:4] in held for f in forms)
+
+
 def unspoken_relation(claim: str, asked: Asked, article_text: str) -> list[str]:
     """The question's words that the claim repeats but the cited article never uses.
 
@@ -615,7 +630,7 @@ def unspoken_relation(claim: str, asked: Asked, article_text: str) -> list[str]:
     held = forms_of(article_text)  # "hosts" meets "hosted", "won" meets "wins": looser than stem()'s
     return sorted(
         w for w in set(content_words(claim))
-        if w in asked.relation and not (word_forms(w) & held) and not (same_direction(w) & held)
+        if w in asked.relation and not spoken_of(w, held) and not (same_direction(w) & held)
     )  # fmt: skip
 
 
@@ -647,7 +662,7 @@ def speaks_of_the_question(asked: Asked, quotes: Sequence[str]) -> bool:
     if not asked.relation:
         return True
     held = forms_of(" ".join(quotes))
-    return any(word_forms(w) & held for w in asked.relation)
+    return any(spoken_of(w, held) for w in asked.relation)
 
 
 def off_subject(asked: Asked, article_text: str) -> list[str]:

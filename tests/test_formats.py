@@ -266,3 +266,40 @@ def test_folders_deeper_than_the_recursion_limit_symlink_loops_and_alias_bombs(t
     assert "symbolic links" in reasons["loop.txt"]
     assert "aliases" in reasons["bomb.md"]
     assert "no such file or folder" in reasons["nowhere"]
+
+
+# reuters21578-10798 as the Reuters-21578 dump holds it: the dateline in a field of its own,
+# so that the body's "here" has lost its place.
+STRIKE = (
+    "United Auto Workers members\nvoted overwhelmingly to ratify a settlement in a four-day\n"
+    "strike against General Motors Corp's <GM> truck and bus complex\nhere, a UAW official said.\n"
+    "    Workers agreed to a settlement that provided for a 1.3 mln\ndlrs payment to workers by the No. 1 "
+    "carmaker for an alleged\nviolation of a 1984 contract.\n Reuter\n\x03"
+)
+
+
+def test_a_dateline_kept_in_a_field_of_its_own_opens_the_story(tmp_path):
+    from index.sentences import split_sentences
+    from rag.settings import Settings
+
+    records = [
+        {"title": "WORKERS TO END 4-DAY STRIKE AT GENERAL MOTORS", "dateline": "    PONTIAC, Mich., March 30 - ",
+         "text": STRIKE},
+        # Already in the text: not repeated. Running on into the first line's words: that line ends there.
+        {"title": "Opens with it", "dateline": "LONDON, March 3 -", "text": "LONDON, March 3 - Gold rose."},
+        {"title": "Runs on", "dateline": "    ANKARA, March 8 - Engineers are working to repair the Iraq-",
+         "text": "Turkey oil pipeline near Adana, the agencies said."},
+    ]  # fmt: skip
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    (strike, opens, runs_on), bad = load_articles(tmp_path / "wire.jsonl", Settings(home=tmp_path).field_map())
+    assert not bad
+    first = strike.text[slice(*split_sentences(strike.text)[0])]
+    assert " ".join(first.split()) == (
+        "PONTIAC, Mich., March 30 - United Auto Workers members voted overwhelmingly to ratify a settlement in a "
+        "four-day strike against General Motors Corp's <GM> truck and bus complex here, a UAW official said."
+    )
+    assert opens.text == "LONDON, March 3 - Gold rose."
+    assert runs_on.text.startswith("ANKARA, March 8 - Engineers are working to repair the Iraq-\nTurkey oil")
+    # Control: with no dateline field to read (RAG_FIELDS_DATELINE names another), the body alone.
+    other = Settings(home=tmp_path, fields_dateline="place_line").field_map()
+    assert load_articles(tmp_path / "wire.jsonl", other)[0][0].text == STRIKE

@@ -169,3 +169,16 @@ def test_a_passage_holding_the_question_s_year_gains():
     text = asked_year.text.removeprefix("Feb 10, 2020 ... ")
     dated = Passage("c3", "a3", "t3", text, 0, len(text), 0.60, date="2020-02-10")
     assert rerank(question, [other_year, dated])[0] is dated
+
+
+def test_a_wire_datelines_day_is_no_answer_to_when_and_its_place_stays():
+    """ "NEW YORK, Oct 20 - " is when the story was filed: not the day a question asks for."""
+    from rag.answer_kind import Asked, without_dateline
+
+    asked = Asked.of("From what date will the new BHP Gold Mines shares be quoted?")
+    first = "MELBOURNE, March 2 - The shares will be quoted from June 4, BHP said."
+    assert asked.answers_in(first) == {"6-4"}
+    assert without_dateline("PONTIAC, Mich., March 30 - United Auto Workers voted").startswith("PONTIAC, Mich.,")
+    # Controls: a day in the sentence's own words is read; so is one after a dash mid-sentence.
+    assert asked.answers_in("The shares will be quoted from March 2.") == {"3-2"}
+    assert asked.answers_in("He said on March 3 - a Tuesday - that they would.") == {"3-3"}

@@ -448,3 +448,101 @@ def test_a_claim_whose_answer_its_source_does_not_give_is_not_supported():
     fifth = "The Conservative Party would cut the number of MPs by about one-fifth, Michael Howard has said."
     asked = "By how much would the Conservatives cut the number of MPs?"
     assert answer_unstated("Howard said the Tories would cut the number of MPs by a fifth.", asked, fifth) == ""
+
+
+def test_the_report_a_question_names_is_not_what_the_article_must_speak_of():
+    """Reuters dev: asked "according to the Commerce Department report released in October
+    1987", a right draft repeating "released" was dropped because the story (reuters21578-20116)
+    says "the Commerce Department said". Which report is meant is not the relation asked."""
+    from rag.answer_kind import Asked
+    from rag.verify import unspoken_relation
+
+    story = (
+        "U.S. HOUSING STARTS ROSE 4.4 PCT IN SEPTEMBER. WASHINGTON, Oct 20 - U.S. housing starts rose 4.4 pct "
+        "in September to a seasonally adjusted annual rate of 1,669,000 units, the Commerce Department said."
+    )
+    asked = Asked.of(
+        "According to the U.S. Commerce Department report released in October 1987, what seasonally adjusted "
+        "annual rate did housing starts reach?"
+    )
+    draft = (
+        "According to the U.S. Commerce Department report released in October 1987, housing starts reached a "
+        "seasonally adjusted annual rate of 1,669,000 units."
+    )
+    assert unspoken_relation(draft, asked, story) == []
+    # Controls: what is asked of the subject still must be spoken of; so must a film's release.
+    assert unspoken_relation(
+        "Housing starts were forecast at 1,669,000 units.",
+        Asked.of("What rate were housing starts forecast to reach?"),
+        story,
+    ) == ["forecast"]
+    film = Asked.of("When was the film released in Britain?")
+    assert unspoken_relation("The film was released on 4 June.", film, "The film opens in Britain on 4 June.") == [
+        "released"
+    ]
+
+
+def test_a_name_the_question_gave_is_named_by_its_initials_in_the_passage_around():
+    """Reuters dev (reuters21578-10030): the story says "GM" around the cited sentence and
+    "General Motors" in its opening; a draft spelling out the name the question gave, with
+    the company's legal form, was dropped as naming what the source does not."""
+    from rag.verify import LexicalEmbeddingScorer
+
+    cited = "Assembly of the medium trucks is scheduled to move to Janesville, Wis., in 1990, Chronin said."
+    passage = (
+        "Bus-manufacturing operations at one of the three plants--the Pontiac Central facility--are being sold "
+        f"to Greyhound Corp <G>, although GM will retain the facility. {cited}"
+    )
+    question = "Where is General Motors scheduled to move assembly of the medium trucks in 1990?"
+    claim = "General Motors Corp. will move assembly of the medium trucks to Janesville, Wis., in 1990."
+    support = LexicalEmbeddingScorer().score(claim, [cited], question, context=passage)
+    assert support.supported, support.reason
+    # Controls: a passage that never names GM; a name the question did not give.
+    alone = LexicalEmbeddingScorer().score(claim, [cited], question, context=cited)
+    assert alone.reason == "not in the cited source: general, motors"
+    other = LexicalEmbeddingScorer().score(claim, [cited], question.replace("General Motors", "the company"), passage)
+    assert not other.supported and "general" in other.reason
+
+
+def test_wire_copy_sums_are_money():
+    """Reuters dev (reuters21578-10798): "a 1.3 mln dlrs payment" is money, so a draft saying
+    "$1.3 million" states what the story does; it was dropped as money the source holds
+    only as a plain number."""
+    from rag.verify import LexicalEmbeddingScorer
+
+    source = (
+        "Workers agreed to a settlement that provided for a 1.3 mln dlrs payment to workers by the No. 1 carmaker "
+        "for an alleged violation of a 1984 contract."
+    )
+    question = "How much did General Motors agree to pay workers to settle the strike?"
+    support = LexicalEmbeddingScorer().score("The carmaker agreed to pay workers $1.3 million.", [source], question)
+    assert "not money" not in support.reason
+    for wire in ("450 mln stg", "100 mln marks", "5.0 mln dls"):
+        assert (
+            "not money"
+            not in LexicalEmbeddingScorer()
+            .score(f"The bank lent {wire}.", [f"The bank lent {wire} to the company."], "How much did the bank lend?")
+            .reason
+        )
+    # Control: a count of people is still no sum of money.
+    counted = LexicalEmbeddingScorer().score(
+        "The carmaker agreed to pay workers $1.3 million.",
+        ["About 1.3 mln workers were idled by the strike."],
+        question,
+    )
+    assert counted.reason == "not money in the cited source: 1.3"
+
+
+def test_a_short_verb_is_spoken_of_by_its_noun():
+    """Reuters dev: asked how much GM agreed to pay workers, "a 1.3 mln dlrs payment" speaks
+    of paying (four-letter stems meet "settle" and "settlement" already, not "pay" and "payment")."""
+    from rag.answer_kind import Asked
+    from rag.verify import unspoken_relation
+
+    asked = Asked.of("How much did General Motors agree to pay workers to settle the strike?")
+    story = "Workers agreed to a settlement that provided for a 1.3 mln dlrs payment to workers by the carmaker."
+    assert unspoken_relation("General Motors agreed to pay workers $1.3 million.", asked, story) == []
+    # Control: a story that never speaks of paying.
+    assert unspoken_relation("General Motors agreed to pay workers $1.3 million.", asked, "GM settled.") == [
+        "pay", "workers"
+    ]  # fmt: skip

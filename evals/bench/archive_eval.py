@@ -45,9 +45,9 @@ DISTRACTORS = {
 
 def chunking_key() -> str:
     """What an index depends on besides its articles: the chunk settings and the code that
-    cuts articles into sentences and chunks."""
+    reads articles (a dateline opening the text) and cuts them into sentences and chunks."""
     settings = Settings()
-    code = b"".join((INDEX_CODE / f).read_bytes() for f in ("sentences.py", "chunker.py"))
+    code = b"".join((INDEX_CODE / f).read_bytes() for f in ("formats.py", "sentences.py", "chunker.py"))
     return f"{settings.chunk_chars}|{settings.chunk_overlap_sentences}|{hashlib.sha256(code).hexdigest()}"
 
 
