@@ -93,7 +93,6 @@ _AGENT_QUESTION = re.compile(
     r"\s+((?:[A-Z][\w'’.-]*\s+)+)([a-z]+)\b"
 )
 
-# Capitalised words that open a request rather than name its subject ("Name the ...").
 # Where a question names the report it means rather than what it asks: "according to the
 # Commerce Department report released in October", "the figures published in June". Its
 # words say whose figure is wanted; an article need not repeat them ("released").
@@ -102,6 +101,7 @@ _THE_REPORT = re.compile(
     r"\b(?:report|figures|data|statement|communique|survey|study|results)\s+(?:released|published|issued)\b",
     re.IGNORECASE,
 )
+# Capitalised words that open a request rather than name its subject ("Name the ...").
 _OPENERS = frozenset(["name", "list", "tell", "give", "describe", "explain", "please", "summarise", "summarize"])
 
 
